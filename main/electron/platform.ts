@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { app, screen } from 'electron';
+import type { Contract, ContractImpl } from '../../shared/contracts/rpc';
+import type { ViewId } from '../../shared/wall/profile';
+import type { Logger } from '../core/dispatcher';
+import type { EventBus } from '../core/events';
+import type { DisplaySource, WindowPort } from '../services/wall/window-manager';
+import { forwardEvents, handle } from './ipc';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
+import { createScreenSource } from './screen-source';
+import { applySecurityPolicy } from './security';
+import { createWindowPort } from './window-port';
+
+/** Everything the composition root needs from Electron, behind plain types. */
+export interface ElectronPlatform {
+  dataDir: string;
+  version: string;
+  electronVersion: string;
+  displays: DisplaySource;
+  windowPort: WindowPort & { dispose(): void };
+  serve<C extends Contract>(contract: C, impl: ContractImpl<C>, bus: EventBus): () => void;
+  onQuit(dispose: () => void): void;
+}
+
+/** Phase 1 (before ready): scheme, single instance, security. Phase 2: wait for ready, then build the ports. */
+export async function startElectronPlatform(log: Logger): Promise<ElectronPlatform | null> {
+  registerAppScheme();
+  if (!app.requestSingleInstanceLock()) {
+    log('warn', 'another IOC Wall instance is running; exiting');
+    app.quit();
+    return null;
+  }
+  applySecurityPolicy(log);
+  await app.whenReady();
+
+  const outDir = join(import.meta.dirname, '..');
+  serveRenderer(join(outDir, 'renderer'));
+  const windowPort = createWindowPort({
+    preloadPath: join(outDir, 'preload', 'index.cjs'),
+    urlFor: (view: ViewId, displayId: string, layout?: string) => {
+      const u = new URL(`${APP_ORIGIN}/index.html`);
+      u.searchParams.set('display', displayId);
+      if (layout) u.searchParams.set('layout', layout);
+      void view; // the page follows the wall profile through the contract; the view is not in the URL
+      return u.toString();
+    },
+  });
+
+  return {
+    dataDir: app.getPath('userData'),
+    version: app.getVersion(),
+    electronVersion: process.versions.electron ?? '',
+    displays: createScreenSource(screen),
+    windowPort,
+    serve(contract, impl, bus) {
+      const off = handle(contract, impl, { appOrigin: APP_ORIGIN, log });
+      const offEvents = forwardEvents(bus);
+      return () => {
+        off();
+        offEvents();
+      };
+    },
+    onQuit(dispose) {
+      let disposed = false;
+      app.on('before-quit', () => {
+        if (disposed) return;
+        disposed = true;
+        dispose();
+      });
+      // A wall app keeps running with its windows; quitting is explicit (Ctrl+Q / OS shutdown).
+      app.on('window-all-closed', () => app.quit());
+    },
+  };
+}

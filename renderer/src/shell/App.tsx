@@ -1,0 +1,49 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
+import { displayId } from '../api';
+import { ConsoleView } from '../features/console/ConsoleView';
+import { EmptyState } from './EmptyState';
+import { useConnection, useHealth, useWallState } from './hooks';
+import { StatusBar } from './StatusBar';
+
+/** `?view=` pins a page to one view (an operator's laptop); otherwise the wall profile decides. */
+const pinned = new URLSearchParams(location.search).get('view');
+const pinnedView: ViewId | null = (VIEW_IDS as readonly string[]).includes(pinned ?? '') ? (pinned as ViewId) : null;
+
+export function App() {
+  const { t } = useTranslation();
+  const wall = useWallState();
+  const health = useHealth();
+  const conn = useConnection();
+
+  const resolved = displayId ? wall?.resolved.find((r) => r.displayId === displayId) : undefined;
+  const view: ViewId | null = pinnedView ?? (displayId ? (resolved?.view ?? null) : wall ? 'console' : null);
+
+  useEffect(() => {
+    if (!view) return;
+    document.title = `${t(`views.${view}`)} · IOC Wall`;
+    document.body.dataset.view = view;
+    if (!document.documentElement.dataset.ready) {
+      document.documentElement.dataset.ready = 'true';
+      performance.mark('ioc:interactive');
+    }
+  }, [view, t]);
+
+  return (
+    <div className="shell" data-connection={conn}>
+      <StatusBar view={view} health={health} />
+      <main className="view" data-testid="view" data-current-view={view ?? ''}>
+        {!wall ? (
+          <p className="loading">{t(`status.${conn}`)}</p>
+        ) : displayId && !resolved && !pinnedView ? (
+          <p className="error">{t('errors.unknownDisplay', { id: displayId })}</p>
+        ) : view === 'console' ? (
+          <ConsoleView wall={wall} health={health} />
+        ) : view ? (
+          <EmptyState view={view} />
+        ) : null}
+      </main>
+    </div>
+  );
+}

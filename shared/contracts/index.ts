@@ -1,0 +1,18 @@
+import { systemContract } from './system.contract';
+import { wallContract } from './wall.contract';
+import type { ContractBridge, ContractClient, ContractImpl } from './rpc';
+
+/** The whole renderer ↔ main contract. Add a namespace here and both transports carry it. */
+export const appContract = {
+  system: systemContract,
+  wall: wallContract,
+};
+export type AppContract = typeof appContract;
+export type AppImpl = ContractImpl<AppContract>;
+export type IocApi = ContractClient<AppContract>;
+export type IocBridge = ContractBridge<AppContract>;
+
+export * from './rpc';
+export * from './system.contract';
+export * from './wall.contract';
+export * from '../wall/profile';
