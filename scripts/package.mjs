@@ -3,7 +3,7 @@
 //   1. electron-vite build               (out/main, out/preload, out/renderer)
 //   2. rebuild better-sqlite3 for Electron with @electron/rebuild (unless --no-rebuild)
 //   3. electron-builder (config: electron-builder.yml)
-//   4. restore node_modules/better-sqlite3/build, so tests and the headless host (plain Node)
+//   4. restore node_modules/better-sqlite3 (build/, bin/), so tests and the headless host (plain Node)
 //      keep a Node build of the module after packaging.
 //
 // Usage: node scripts/package.mjs [--linux] [--win] [--dir] [--no-rebuild]
@@ -110,14 +110,15 @@ async function rebuildForElectron(step) {
   const moduleDir = path.join(root, 'node_modules', NATIVE);
   const buildDir = path.join(moduleDir, 'build');
 
-  // A failed rebuild deletes build/ and a successful one replaces the Node build: keep a copy
-  // and put it back after packaging (see restore()).
+  // A failed rebuild deletes build/ and a successful one replaces the Node build (and may add
+  // bin/<platform>-<arch>-<abi>/): snapshot both and put them back after packaging.
   const backup = mkdtempSync(path.join(tmpdir(), 'ioc-native-'));
-  if (existsSync(buildDir)) cpSync(buildDir, path.join(backup, 'build'), { recursive: true });
+  const snapshot = ['build', 'bin'].filter((d) => existsSync(path.join(moduleDir, d)));
+  for (const d of snapshot) cpSync(path.join(moduleDir, d), path.join(backup, d), { recursive: true });
   const restore = () => {
-    if (existsSync(path.join(backup, 'build'))) {
-      rmSync(buildDir, { recursive: true, force: true });
-      cpSync(path.join(backup, 'build'), buildDir, { recursive: true });
+    for (const d of ['build', 'bin']) {
+      rmSync(path.join(moduleDir, d), { recursive: true, force: true });
+      if (snapshot.includes(d)) cpSync(path.join(backup, d), path.join(moduleDir, d), { recursive: true });
     }
     rmSync(backup, { recursive: true, force: true });
   };
@@ -130,7 +131,7 @@ async function rebuildForElectron(step) {
   const t0 = Date.now();
   console.log(`\n> rebuild: ${NATIVE} for Electron ${electronVersion} (${process.arch})`);
   try {
-    await rebuild({ buildPath: root, electronVersion, arch: process.arch, onlyModules: [NATIVE], force: true });
+    await rebuild({ buildPath: root, electronVersion, arch: process.arch, onlyModules: [NATIVE], force: true, disablePreGypCopy: true });
   } catch (err) {
     restore();
     fail(

@@ -12,6 +12,8 @@ export interface HealthReport {
 export class HealthRegistry {
   private probes = new Map<string, () => HealthReport>();
   private last = new Map<string, ServiceHealth>();
+  /** What listeners were last told, per service (reads by `snapshot()` must not hide a change from them). */
+  private published = new Map<string, string>();
   private listeners = new Set<(all: ServiceHealth[]) => void>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
@@ -23,6 +25,7 @@ export class HealthRegistry {
     return () => {
       this.probes.delete(name);
       this.last.delete(name);
+      this.published.delete(name);
     };
   }
 
@@ -38,15 +41,15 @@ export class HealthRegistry {
   /** Re-read every probe; notify if anything changed. */
   poll(): void {
     let changed = false;
-    for (const name of this.probes.keys()) {
-      const before = this.last.get(name);
-      const after = this.read(name);
-      if (!before || before.state !== after.state || before.detail !== after.detail) changed = true;
+    const all = this.snapshot();
+    for (const h of all) {
+      const key = `${h.state}\u0000${h.detail}`;
+      if (this.published.get(h.name) !== key) {
+        this.published.set(h.name, key);
+        changed = true;
+      }
     }
-    if (changed) {
-      const all = this.snapshot();
-      for (const l of [...this.listeners]) l(all);
-    }
+    if (changed) for (const l of [...this.listeners]) l(all);
   }
 
   start(intervalMs = 1000): void {

@@ -4,7 +4,11 @@ import { api, connectionState, onConnectionState, type ConnectionState } from '.
 
 export function useConnection(): ConnectionState {
   const [state, setState] = useState<ConnectionState>(connectionState());
-  useEffect(() => onConnectionState(setState), []);
+  useEffect(() => {
+    const off = onConnectionState(setState);
+    setState(connectionState()); // it may have changed between render and subscription
+    return off;
+  }, []);
   return state;
 }
 
