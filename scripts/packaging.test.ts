@@ -121,3 +121,30 @@ describe('desktop package (electron-builder.yml)', () => {
     expect(all.filter((e) => e.endsWith('.node') && !(statFile(asarPath, e) as { unpacked?: boolean }).unpacked)).toEqual([]);
   });
 });
+
+describe('scripts/package.mjs (planned steps, --dry-run)', () => {
+  const plan = async (...args: string[]) => {
+    const r = await runNode([path.join(repoRoot, 'scripts/package.mjs'), '--dry-run', ...args]);
+    expect(r.code, r.output).toBe(0);
+    return JSON.parse(r.output) as { build: string[]; rebuild: { module: string } | null; builder: string[] };
+  };
+
+  it('builds, rebuilds better-sqlite3 for Electron, then runs electron-builder for the platform', async () => {
+    const steps = await plan('--linux');
+    expect(steps.build.slice(-1)).toEqual(['build']);
+    expect(steps.rebuild?.module).toBe('better-sqlite3');
+    expect(steps.builder.slice(2)).toEqual(['--linux']);
+  });
+
+  it('passes --electron-dist through as electronDist with npmRebuild off, and extra args after --', async () => {
+    const steps = await plan('--win', '--dir', '--no-rebuild', '--electron-dist', 'some/dist', '--', '-c.directories.output=x');
+    expect(steps.rebuild).toBeNull();
+    expect(steps.builder.slice(2)).toEqual([
+      '--win',
+      '--dir',
+      `-c.electronDist=${path.resolve(repoRoot, 'some/dist')}`,
+      '-c.npmRebuild=false',
+      '-c.directories.output=x',
+    ]);
+  });
+});
