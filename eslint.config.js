@@ -152,6 +152,10 @@ const boundaries = [
   ),
 ];
 
+// React hook rules for the renderer. Optional until eslint-plugin-react-hooks is a
+// devDependency; without it, `eslint-disable … react-hooks/…` comments fail as unknown rules.
+const reactHooks = await import('eslint-plugin-react-hooks').then((m) => m.default ?? m, () => null);
+
 const unusedVars = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' };
 
 // Node scripts and configs (.js/.mjs/.cjs) run in Node: give them its globals.
@@ -173,9 +177,20 @@ export default [
   },
   { files: ALL, ...js.configs.recommended },
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: TS })),
+  // `catch {}` is the idiom for "best effort, failure is fine"; other empty blocks stay errors.
+  { files: ALL, rules: { 'no-empty': ['error', { allowEmptyCatch: true }] } },
   { files: JS, rules: { 'no-unused-vars': ['error', unusedVars] } },
   { files: TS, rules: { '@typescript-eslint/no-unused-vars': ['error', unusedVars] } },
   { files: JS, languageOptions: { globals: nodeGlobals, sourceType: 'module' } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
+  ...(reactHooks
+    ? [
+        {
+          files: ['renderer/**/*.{ts,tsx}'],
+          plugins: { 'react-hooks': reactHooks },
+          rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+        },
+      ]
+    : []),
   ...boundaries,
 ];

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * What the wall shows, as the sync protocol carries it: one row per entity, as JSON. The central
+ * server owns every row; the desktop cache mirrors them. Objects are "loose" so later issues can add
+ * fields without breaking older clients.
+ */
+export const ENTITIES = [
+  'admin_unit',
+  'agency',
+  'camera',
+  'feedback_case',
+  'case_event',
+  'dossier_event',
+  'alert',
+  'water_station',
+  'water_reading',
+  'indicator_value',
+] as const;
+export const Entity = z.enum(ENTITIES);
+export type Entity = z.infer<typeof Entity>;
+
+const Iso = z.string().min(10).max(40); // ISO 8601 with offset
+const LonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+
+/** Unit codes were reused in 2025 (20900 was Trà Sơn, is Trà My): a code means nothing without its list. */
+export const CodeList = z.enum(['vn-2019', 'vn-2025']);
+export type CodeList = z.infer<typeof CodeList>;
+
+export const AdminUnit = z.looseObject({
+  id: z.string(), // `${codeList}:${code}`
+  code: z.string(),
+  codeList: CodeList,
+  name: z.string(),
+  level: z.enum(['province', 'city', 'district', 'town', 'commune']),
+  parentId: z.string().nullable(),
+  validFrom: z.string().nullable(),
+  validTo: z.string().nullable(),
+  /** pre-2025 units: the post-2025 commune they became part of. */
+  successorId: z.string().nullable().optional(),
+  center: LonLat.nullable().optional(),
+  population: z.number().nullable().optional(),
+  areaKm2: z.number().nullable().optional(),
+});
+export type AdminUnit = z.infer<typeof AdminUnit>;
+
+export const Agency = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['district', 'commune', 'police', 'health', 'education', 'public_works', 'environment', 'other']),
+  unitId: z.string().nullable(),
+});
+export type Agency = z.infer<typeof Agency>;
+
+export const CameraGroup = z.enum(['security', 'traffic', 'market', 'water']);
+export const Camera = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  group: CameraGroup,
+  unitId: z.string().nullable(),
+  location: LonLat,
+  /** Stream sources; credentials are never in the synced row (they stay on the machine that pulls them). */
+  sources: z.record(z.string(), z.looseObject({ type: z.enum(['rtsp', 'http', 'hls', 'file', 'synthetic']), url: z.string() })),
+  enabled: z.boolean(),
+});
+export type Camera = z.infer<typeof Camera>;
+
+export const FeedbackCase = z.looseObject({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  status: z.string(),
+  level: z.enum(['urgent', 'normal', 'complex']),
+  unitId: z.string().nullable(),
+  location: LonLat.nullable(),
+  address: z.string().nullable(),
+  agencyId: z.string().nullable(),
+  receivedAt: Iso,
+  updatedAt: Iso,
+  noteCount: z.number().int().nonnegative().default(0),
+});
+export type FeedbackCase = z.infer<typeof FeedbackCase>;
+
+export const CaseEvent = z.looseObject({
+  id: z.string(),
+  caseId: z.string(),
+  at: Iso,
+  actor: z.string(),
+  action: z.string(),
+  text: z.string().nullable(),
+});
+export type CaseEvent = z.infer<typeof CaseEvent>;
+
+export const DossierEvent = z.looseObject({
+  id: z.string(),
+  dossierId: z.string(),
+  procedure: z.string(),
+  agencyId: z.string().nullable(),
+  unitId: z.string().nullable(),
+  kind: z.enum(['received', 'in_progress', 'completed_early', 'completed_on_time', 'completed_late', 'returned', 'synced_national']),
+  online: z.boolean(),
+  at: Iso,
+  dueAt: Iso.nullable(),
+});
+export type DossierEvent = z.infer<typeof DossierEvent>;
+
+export const Alert = z.looseObject({
+  id: z.string(),
+  kind: z.enum(['water_level', 'camera_offline', 'feedback_overdue', 'cyber_spike', 'dossier_due', 'other']),
+  severity: z.enum(['info', 'warning', 'critical']),
+  title: z.string(),
+  unitId: z.string().nullable(),
+  raisedAt: Iso,
+  acknowledgedAt: Iso.nullable(),
+  acknowledgedBy: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+export const WaterStation = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  river: z.string(),
+  unitId: z.string().nullable(),
+  location: LonLat,
+  /** Official flood alarm levels BĐ1/BĐ2/BĐ3, metres. */
+  alarm: z.object({ bd1: z.number(), bd2: z.number(), bd3: z.number() }),
+  cameraId: z.string().nullable(),
+});
+export type WaterStation = z.infer<typeof WaterStation>;
+
+export const WaterReading = z.looseObject({
+  id: z.string(),
+  stationId: z.string(),
+  at: Iso,
+  levelM: z.number(),
+});
+export type WaterReading = z.infer<typeof WaterReading>;
+
+export const IndicatorValue = z.looseObject({
+  id: z.string(),
+  indicator: z.string(),
+  unitId: z.string().nullable(),
+  period: z.string(), // e.g. 2026-W47, 2026-11, 2026
+  value: z.number().nullable(),
+  numerator: z.number().nullable().optional(),
+  denominator: z.number().nullable().optional(),
+  computedAt: Iso,
+});
+export type IndicatorValue = z.infer<typeof IndicatorValue>;
+
+export const ENTITY_SCHEMAS = {
+  admin_unit: AdminUnit,
+  agency: Agency,
+  camera: Camera,
+  feedback_case: FeedbackCase,
+  case_event: CaseEvent,
+  dossier_event: DossierEvent,
+  alert: Alert,
+  water_station: WaterStation,
+  water_reading: WaterReading,
+  indicator_value: IndicatorValue,
+} as const satisfies Record<Entity, z.ZodType>;
