@@ -53,7 +53,13 @@ async function main(): Promise<void> {
     electronVersion: platform.electronVersion,
     displays: platform.displays,
     log,
+    central: {
+      serverUrl: process.env.IOC_SERVER_URL || null,
+      embedded: { entry: platform.serverEntry, nodePath: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, simulate: true },
+      cipher: platform.tokenCipher,
+    },
   });
+  services.start().catch((err) => log('error', 'central link failed to start', { error: (err as Error).message }));
   const stopServing = platform.serve(appContract, services.impl, services.bus);
   const windows = new WindowManager({
     port: trackClients(platform.windowPort, services.wall),
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
     windows.dispose();
     stopServing();
     platform.windowPort.dispose();
-    services.dispose();
+    void services.dispose();
   });
 }
 

@@ -4,8 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const OUTPUTS = ['out/main/index.js', 'out/main/host.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
-const SOURCES = ['main', 'preload', 'renderer', 'shared', 'resources', 'electron.vite.config.ts', 'package.json'];
+const OUTPUTS = ['out/main/index.js', 'out/main/host.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/server/cli.js'];
+const SOURCES = ['main', 'preload', 'renderer', 'shared', 'server', 'resources', 'electron.vite.config.ts', 'package.json'];
 
 function newest(path) {
   const st = statSync(path);
@@ -22,7 +22,7 @@ export function buildIfNeeded({ quiet = false } = {}) {
   const newestSrc = Math.max(...SOURCES.map((p) => join(root, p)).filter(existsSync).map(newest));
   if (!missing && oldestOut >= newestSrc) return false;
   if (!quiet) process.stderr.write(missing ? 'Building the app (first run)…\n' : 'Sources changed: rebuilding…\n');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: quiet ? 'pipe' : ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) {
     if (quiet) process.stderr.write(String(r.stdout) + String(r.stderr));
     throw new Error('electron-vite build failed');

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
+import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
 import { HealthRegistry } from '../services/system/health.service';
 import { WallService } from '../services/wall/wall.service';
@@ -15,6 +16,8 @@ export interface AppServicesOptions {
   electronVersion?: string | null;
   displays: DisplaySource;
   log: Logger;
+  /** Central server link: a configured URL, or how to run the embedded one. */
+  central: Pick<CentralOptions, 'serverUrl' | 'embedded' | 'cipher' | 'syncOptions'>;
 }
 
 export interface AppServices {
@@ -22,9 +25,12 @@ export interface AppServices {
   config: ConfigStore;
   health: HealthRegistry;
   wall: WallService;
+  central: CentralService;
   impl: AppImpl;
   dispatcher: Dispatcher;
-  dispose(): void;
+  /** Start what takes time (the embedded server, the first sync); the contract is served meanwhile. */
+  start(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 /**
@@ -38,6 +44,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const config = new ConfigStore(opts.dataDir, opts.log);
   const health = new HealthRegistry();
   const wall = new WallService({ displays: opts.displays, config, bus, log: opts.log });
+  const central = new CentralService({ ...opts.central, dataDir: opts.dataDir, bus, log: opts.log });
 
   health.register('config', () => {
     const problem = config.problem();
@@ -51,6 +58,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       detail: `${s.displays.length} displays, ${withClients} showing`,
     };
   });
+  health.register('sync', () => central.healthReport());
+  health.register('central-server', () => central.embeddedHealth() ?? { state: 'idle', detail: opts.central.serverUrl ? `configured: ${opts.central.serverUrl}` : 'not started' });
   const offHealth = health.onChange((all) => bus.publish(systemContract.onHealth, all));
 
   const impl: AppImpl = {
@@ -71,6 +80,19 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       getState: () => wall.state(),
       assignView: (input) => wall.assignView(input),
     },
+    sync: {
+      getStatus: () => central.status(),
+      login: (input) => central.login(input.username, input.password),
+      logout: () => central.logout(),
+      listRejected: () => central.listRejected(),
+      retryRejected: (input) => central.retryRejected(input.mutationId),
+      discardRejected: (input) => central.discardRejected(input.mutationId),
+    },
+    data: {
+      summary: () => central.summary(),
+      listAlerts: (input) => central.listAlerts(input.open, input.limit),
+      acknowledgeAlert: (input) => central.acknowledgeAlert(input.alertId, input.note),
+    },
   };
   const dispatcher = createDispatcher(appContract, impl, opts.log);
   wall.start();
@@ -81,12 +103,15 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     config,
     health,
     wall,
+    central,
     impl,
     dispatcher,
-    dispose() {
+    start: () => central.start(),
+    async dispose() {
       offHealth();
       wall.dispose();
       health.dispose();
+      await central.dispose();
       bus.dispose();
     },
   };

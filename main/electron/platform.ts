@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { app, screen } from 'electron';
+import { app, safeStorage, screen } from 'electron';
 import type { Contract, ContractImpl } from '../../shared/contracts/rpc';
 import type { ViewId } from '../../shared/wall/profile';
 import type { Logger } from '../core/dispatcher';
 import type { EventBus } from '../core/events';
 import type { DisplaySource, WindowPort } from '../services/wall/window-manager';
+import type { TokenCipher } from '../services/sync/session';
 import { forwardEvents, handle } from './ipc';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
 import { createScreenSource } from './screen-source';
@@ -18,6 +19,10 @@ export interface ElectronPlatform {
   electronVersion: string;
   displays: DisplaySource;
   windowPort: WindowPort & { dispose(): void };
+  /** Built central server for the embedded default: run as a separate process, never bundled into the app. */
+  serverEntry: string;
+  /** Session tokens at rest through the OS keychain (safeStorage) when it is available. */
+  tokenCipher: TokenCipher | undefined;
   serve<C extends Contract>(contract: C, impl: ContractImpl<C>, bus: EventBus): () => void;
   onQuit(dispose: () => void): void;
 }
@@ -52,6 +57,13 @@ export async function startElectronPlatform(log: Logger): Promise<ElectronPlatfo
     electronVersion: process.versions.electron ?? '',
     displays: createScreenSource(screen),
     windowPort,
+    serverEntry: app.isPackaged ? join(process.resourcesPath, 'server', 'cli.js') : join(outDir, 'server', 'cli.js'),
+    tokenCipher: safeStorage.isEncryptionAvailable()
+      ? {
+          encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
+          decrypt: (stored) => safeStorage.decryptString(Buffer.from(stored, 'base64')),
+        }
+      : undefined,
     serve(contract, impl, bus) {
       const off = handle(contract, impl, { appOrigin: APP_ORIGIN, log });
       const offEvents = forwardEvents(bus);

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string', default: process.env.IOC_DATA_DIR ?? join(homedir(), '.ioc-wall', 'host') },
       'renderer-dir': { type: 'string', default: resolve(here, '../renderer') },
       json: { type: 'boolean', default: false },
+      'server-url': { type: 'string', default: process.env.IOC_SERVER_URL ?? '' },
+      'no-simulate': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: process.env.IOC_LOG_LEVEL ?? 'info' },
     },
   });
@@ -38,8 +40,15 @@ async function main(): Promise<void> {
     version: pkg.version,
     displays: createVirtualDisplays(displays),
     log,
+    central: {
+      serverUrl: values['server-url'] || null,
+      // No central server configured: run the embedded one (PGlite + demo district, kept alive by the simulator).
+      embedded: { entry: resolve(here, '../server/cli.js'), nodePath: process.execPath, simulate: !values['no-simulate'] },
+    },
   });
   const host = await startHost({ services, rendererDir: values['renderer-dir']!, port, log });
+  // The contract is served at once; the central link (embedded server start, first pull) follows.
+  services.start().catch((err) => log('error', 'central link failed to start', { error: (err as Error).message }));
 
   const urls = services.wall.state().displays.map((d) => ({ display: d.id, url: host.urlFor(d.id) }));
   if (values.json) {
@@ -56,7 +65,7 @@ async function main(): Promise<void> {
     closing = true;
     log('info', 'host stopping', { signal });
     await host.close();
-    services.dispose();
+    await services.dispose();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -21,13 +21,13 @@ beforeEach(async () => {
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(join(dir, 'secret.txt'), 'do not serve');
   const log = (level: string, msg: string, meta?: object) => logs.push(JSON.stringify({ level, msg, ...meta }));
-  services = createAppServices({ dataDir: join(dir, 'data'), runtime: 'host', version: '0.0.0-test', displays: createVirtualDisplays(2), log });
+  services = createAppServices({ dataDir: join(dir, 'data'), runtime: 'host', version: '0.0.0-test', displays: createVirtualDisplays(2), log, central: { serverUrl: null } });
   host = await startHost({ services, rendererDir, port: 0, log });
 });
 
 afterEach(async () => {
   await host.close();
-  services.dispose();
+  await services.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 

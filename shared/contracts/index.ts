@@ -1,11 +1,15 @@
 import { systemContract } from './system.contract';
 import { wallContract } from './wall.contract';
+import { syncContract } from './sync.contract';
+import { dataContract } from './data.contract';
 import type { ContractBridge, ContractClient, ContractImpl } from './rpc';
 
 /** The whole renderer ↔ main contract. Add a namespace here and both transports carry it. */
 export const appContract = {
   system: systemContract,
   wall: wallContract,
+  sync: syncContract,
+  data: dataContract,
 };
 export type AppContract = typeof appContract;
 export type AppImpl = ContractImpl<AppContract>;
@@ -15,4 +19,7 @@ export type IocBridge = ContractBridge<AppContract>;
 export * from './rpc';
 export * from './system.contract';
 export * from './wall.contract';
+export * from './sync.contract';
+export * from './data.contract';
 export * from '../wall/profile';
+export { ENTITIES, Entity } from '../domain/entities';

@@ -4,7 +4,9 @@ import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
 import { ConsoleView } from '../features/console/ConsoleView';
 import { EmptyState } from './EmptyState';
-import { useConnection, useHealth, useWallState } from './hooks';
+import { useConnection, useHealth, useSyncStatus, useWallState } from './hooks';
+import { LoginView } from './LoginView';
+import { StandbyBanner } from './StandbyBanner';
 import { StatusBar } from './StatusBar';
 
 /** `?view=` pins a page to one view (an operator's laptop); otherwise the wall profile decides. */
@@ -16,6 +18,7 @@ export function App() {
   const wall = useWallState();
   const health = useHealth();
   const conn = useConnection();
+  const sync = useSyncStatus();
 
   const resolved = displayId ? wall?.resolved.find((r) => r.displayId === displayId) : undefined;
   const view: ViewId | null = pinnedView ?? (displayId ? (resolved?.view ?? null) : wall ? 'console' : null);
@@ -31,15 +34,20 @@ export function App() {
   }, [view, t]);
 
   return (
-    <div className="shell" data-connection={conn}>
-      <StatusBar view={view} health={health} />
+    <div className="shell" data-connection={conn} data-sync={sync?.state ?? ''}>
+      <StatusBar view={view} health={health} sync={sync} />
+      <StandbyBanner status={sync} />
       <main className="view" data-testid="view" data-current-view={view ?? ''}>
         {!wall ? (
+          <p className="loading">{t(`status.${conn}`)}</p>
+        ) : sync?.needsLogin ? (
+          <LoginView status={sync} />
+        ) : !sync ? (
           <p className="loading">{t(`status.${conn}`)}</p>
         ) : displayId && !resolved && !pinnedView ? (
           <p className="error">{t('errors.unknownDisplay', { id: displayId })}</p>
         ) : view === 'console' ? (
-          <ConsoleView wall={wall} health={health} />
+          <ConsoleView wall={wall} health={health} sync={sync} />
         ) : view ? (
           <EmptyState view={view} />
         ) : null}

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import type { ServiceHealth, ViewId } from '../../../shared/contracts';
+import type { ServiceHealth, SyncStatus, ViewId } from '../../../shared/contracts';
 import { setLanguage } from '../i18n';
 import { displayId } from '../api';
 import { Clock } from './Clock';
 import { useConnection } from './hooks';
+import { SyncPill } from './SyncPill';
 
-export function StatusBar({ view, health }: { view: ViewId | null; health: ServiceHealth[] | null }) {
+export function StatusBar({ view, health, sync }: { view: ViewId | null; health: ServiceHealth[] | null; sync: SyncStatus | null }) {
   const { t, i18n } = useTranslation();
   const conn = useConnection();
   const problems = (health ?? []).filter((h) => h.state === 'degraded' || h.state === 'down');
@@ -24,6 +25,7 @@ export function StatusBar({ view, health }: { view: ViewId | null; health: Servi
         </div>
       </div>
       <div className="status-items">
+        <SyncPill status={sync} />
         <span className={`pill pill-${conn}`} data-testid="connection" data-state={conn}>
           {t(`status.${conn}`)}
         </span>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ServiceHealth, WallState } from '../../../shared/contracts';
+import type { DataSummary, Entity, ServiceHealth, SyncStatus, WallState } from '../../../shared/contracts';
 import { api, connectionState, onConnectionState, type ConnectionState } from '../api';
 
 export function useConnection(): ConnectionState {
@@ -52,4 +52,42 @@ export function useNow(intervalMs = 1000): Date {
     return () => clearInterval(t);
   }, [intervalMs]);
   return now;
+}
+
+export function useSyncStatus(): SyncStatus | null {
+  return useLive(
+    () => api.sync.getStatus(),
+    (l) => api.sync.onStatus(l),
+  );
+}
+
+/**
+ * Load something from the cache now, and again whenever the cache changes for one of `entities`
+ * (or after a reconnect). Returns null until the first load.
+ */
+export function useCacheQuery<T>(load: () => Promise<T>, entities: readonly Entity[] | 'all', deps: unknown[] = []): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  const conn = useConnection();
+  useEffect(() => {
+    let alive = true;
+    const reload = () =>
+      load().then(
+        (v) => alive && setValue(v),
+        (err) => console.warn('cache query failed', err),
+      );
+    if (conn === 'open') void reload();
+    const off = api.data.onChanged(({ entities: touched }) => {
+      if (entities === 'all' || touched.some((e) => entities.includes(e))) void reload();
+    });
+    return () => {
+      alive = false;
+      off();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [conn, ...deps]);
+  return value;
+}
+
+export function useDataSummary(): DataSummary | null {
+  return useCacheQuery(() => api.data.summary(), 'all');
 }

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { VIEW_IDS, type AppInfo, type ServiceHealth, type WallState } from '../../../../shared/contracts';
+import { VIEW_IDS, type AppInfo, type ServiceHealth, type SyncStatus, type WallState } from '../../../../shared/contracts';
+import { AlertsPanel } from './AlertsPanel';
+import { DataPanel } from './DataPanel';
+import { SyncPanel } from './SyncPanel';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
 
@@ -8,7 +11,7 @@ function formatTime(iso: string, lang: string): string {
   return new Intl.DateTimeFormat(locale(lang), { timeZone: TIME_ZONE, dateStyle: 'short', timeStyle: 'medium', hour12: false }).format(new Date(iso));
 }
 
-export function ConsoleView({ wall, health }: { wall: WallState; health: ServiceHealth[] | null }) {
+export function ConsoleView({ wall, health, sync }: { wall: WallState; health: ServiceHealth[] | null; sync: SyncStatus }) {
   const { t, i18n } = useTranslation();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -74,6 +77,14 @@ export function ConsoleView({ wall, health }: { wall: WallState; health: Service
             </article>
           );
         })}
+      </div>
+
+      <div className="console-columns">
+        <AlertsPanel />
+        <div>
+          <SyncPanel status={sync} />
+          <DataPanel />
+        </div>
       </div>
 
       <div className="console-columns">

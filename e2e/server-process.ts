@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const DEMO_PASSWORD = 'e2e-demo-password';
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  restart(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** The built central server (`out/server/cli.js`) on a fixed port and data dir, so it can be stopped and started again. */
+export async function startServerProcess(opts: { port?: number; dataDir?: string; simulate?: boolean } = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ioc-server-'));
+  let child: ChildProcess;
+  const launch = async () => {
+    const args = [join(ROOT, 'out/server/cli.js'), '--port', String(port), '--data-dir', dataDir, '--json', '--log-level', 'warn'];
+    if (opts.simulate) args.push('--simulate');
+    child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', IOC_DEMO_PASSWORD: DEMO_PASSWORD } });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += String(d)));
+    await new Promise<void>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`server did not start\n${stderr}`)), 60_000);
+      createInterface({ input: child.stdout! }).on('line', (l) => {
+        if (l.includes('"ready":true')) {
+          clearTimeout(timer);
+          ok();
+        }
+      });
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        fail(new Error(`server exited ${c}\n${stderr}`));
+      });
+    });
+  };
+  await launch();
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    get child() {
+      return child;
+    },
+    stop,
+    restart: launch,
+    async dispose() {
+      await stop('SIGKILL');
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

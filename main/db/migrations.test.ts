@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { getTableConfig } from 'drizzle-orm/sqlite-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CacheTooNewError, LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { CacheCorruptError, moveCorruptAside, openCacheDb } from './open';
+import * as schema from './schema';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ioc-cache-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('openCacheDb', () => {
+  it('creates a fresh cache at the latest version with durable pragmas', () => {
+    const db = openCacheDb(join(dir, 'cache.db'));
+    expect(db.version).toBe(LATEST_VERSION);
+    expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    db.close();
+  });
+
+  it('matches the drizzle schema column for column (migrations and schema.ts cannot drift)', () => {
+    const db = openCacheDb(join(dir, 'cache.db'));
+    for (const table of [schema.cacheRows, schema.syncState, schema.outbox, schema.optimistic, schema.rejected, schema.session]) {
+      const cfg = getTableConfig(table);
+      const info = db.sqlite.prepare(`PRAGMA table_info(${cfg.name})`).all() as Array<{ name: string; notnull: number; pk: number }>;
+      const pkCols = new Set(cfg.primaryKeys.flatMap((pk) => pk.columns.map((c) => c.name)));
+      expect(info.map((c) => c.name).sort(), cfg.name).toEqual(cfg.columns.map((c) => c.name).sort());
+      for (const col of cfg.columns) {
+        const real = info.find((c) => c.name === col.name)!;
+        expect(real.notnull === 1 || real.pk > 0, `${cfg.name}.${col.name} not null`).toBe(col.notNull || col.primary || pkCols.has(col.name));
+      }
+      const indexes = (db.sqlite.prepare(`PRAGMA index_list(${cfg.name})`).all() as Array<{ name: string; origin: string }>).filter((i) => i.origin === 'c');
+      expect(indexes.map((i) => i.name).sort(), `${cfg.name} indexes`).toEqual(cfg.indexes.map((i) => i.config.name).sort());
+    }
+    db.close();
+  });
+
+  it('refuses a cache written by a newer app, with a clear error, and leaves it untouched', () => {
+    const file = join(dir, 'cache.db');
+    openCacheDb(file).close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => openCacheDb(file)).toThrow(CacheTooNewError);
+    expect(() => openCacheDb(file)).toThrow(/schema version 99, newer than this app knows \(2\)/);
+    const again = new Database(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(99);
+    again.close();
+  });
+
+  it('reports a file that is not SQLite as CacheCorruptError naming the file; it can be moved aside', () => {
+    const file = join(dir, 'cache.db');
+    writeFileSync(file, 'this is not a database, it is a note about a flood on the Trà Bồng river'.repeat(100));
+    let err: unknown;
+    try {
+      openCacheDb(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CacheCorruptError);
+    expect((err as CacheCorruptError).file).toBe(file);
+    expect((err as Error).message).toContain(file);
+    const aside = moveCorruptAside(file, new Date('2026-01-02T03:04:05Z'));
+    expect(aside).toBe(`${file}.corrupt-2026-01-02T03-04-05-000Z`);
+    const fresh = openCacheDb(file);
+    expect(fresh.version).toBe(LATEST_VERSION);
+    fresh.close();
+  });
+
+  it('rolls a failing migration back completely: version and schema stay at N-1', () => {
+    const file = join(dir, 'cache.db');
+    const broken: Migration[] = [
+      ...MIGRATIONS,
+      {
+        version: LATEST_VERSION + 1,
+        name: 'half-done',
+        up: (db) => {
+          db.exec('CREATE TABLE half (x)');
+          throw new Error('power cut in the middle');
+        },
+      },
+    ];
+    expect(() => openCacheDb(file, { migrations: broken })).toThrow('power cut');
+    const db = openCacheDb(file);
+    expect(db.version).toBe(LATEST_VERSION);
+    expect(db.sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+describe('migrations N-1 → N', () => {
+  it('1: base schema on an empty file', () => {
+    const db = openCacheDb(join(dir, 'cache.db'), { targetVersion: 1 });
+    expect(db.version).toBe(1);
+    const tables = (db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+    expect(tables).toEqual(['cache_rows', 'optimistic', 'outbox', 'rejected', 'session', 'sync_state']);
+    db.close();
+  });
+
+  it('2: keeps cache rows, outbox, overlay and rejected rows; rejected rows get actor ""; overlay is indexed by row', () => {
+    const file = join(dir, 'cache.db');
+    const v1 = openCacheDb(file, { targetVersion: 1 });
+    v1.sqlite.exec(`
+      INSERT INTO cache_rows VALUES ('alert', 'a1', '{"id":"a1","title":"Lũ"}', 7);
+      INSERT INTO sync_state VALUES ('cursor', '7');
+      INSERT INTO outbox (mutation_id, client_seq, name, args, created_at, actor) VALUES ('m1', 1, 'alert.acknowledge', '{"alertId":"a1"}', '2026-01-01T00:00:00Z', 'op1');
+      INSERT INTO optimistic VALUES ('m1', 'alert', 'a1', '{"acknowledgedBy":"op1"}');
+      INSERT INTO rejected VALUES ('m0', 0, 'case.assign', '{"caseId":"c1","agencyId":"x"}', '2026-01-01T00:00:00Z', 'not_found', 'no such case', '2026-01-01T00:00:01Z');
+    `);
+    v1.close();
+
+    const v2 = openCacheDb(file, { targetVersion: 2 });
+    expect(v2.version).toBe(2);
+    expect(v2.sqlite.prepare('SELECT * FROM cache_rows').all()).toEqual([{ entity: 'alert', id: 'a1', data: '{"id":"a1","title":"Lũ"}', seq: 7 }]);
+    expect(v2.sqlite.prepare('SELECT mutation_id, status, attempts FROM outbox').all()).toEqual([{ mutation_id: 'm1', status: 'pending', attempts: 0 }]);
+    expect(v2.sqlite.prepare('SELECT mutation_id, actor, code FROM rejected').all()).toEqual([{ mutation_id: 'm0', actor: '', code: 'not_found' }]);
+    const plan = v2.sqlite.prepare("EXPLAIN QUERY PLAN SELECT * FROM optimistic WHERE entity = 'alert' AND id = 'a1'").all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join()).toContain('optimistic_row');
+    // the cascade from migration 1 still holds
+    v2.sqlite.exec("DELETE FROM outbox WHERE mutation_id = 'm1'");
+    expect(v2.sqlite.prepare('SELECT count(*) AS n FROM optimistic').get()).toEqual({ n: 0 });
+    v2.close();
+  });
+});

@@ -1,0 +1,114 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations for the local cache, tracked in `PRAGMA user_version`.
+ * Append only: never edit a released migration (a machine may be at any version). Each one runs in
+ * its own transaction together with the version bump, so a crash leaves the DB at N-1 or N, never
+ * in between. Keep schema.ts in step (schema.test.ts compares them).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'base',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE cache_rows (
+          entity TEXT NOT NULL,
+          id TEXT NOT NULL,
+          data TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          PRIMARY KEY (entity, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+        CREATE TABLE outbox (
+          mutation_id TEXT PRIMARY KEY NOT NULL,
+          client_seq INTEGER NOT NULL UNIQUE,
+          name TEXT NOT NULL,
+          args TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          status TEXT NOT NULL DEFAULT 'pending',
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT,
+          next_attempt_at INTEGER
+        );
+        CREATE TABLE optimistic (
+          mutation_id TEXT NOT NULL REFERENCES outbox(mutation_id) ON DELETE CASCADE,
+          entity TEXT NOT NULL,
+          id TEXT NOT NULL,
+          patch TEXT NOT NULL
+        );
+        CREATE INDEX optimistic_mutation ON optimistic (mutation_id);
+        CREATE TABLE rejected (
+          mutation_id TEXT PRIMARY KEY NOT NULL,
+          client_seq INTEGER NOT NULL,
+          name TEXT NOT NULL,
+          args TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          code TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          rejected_at TEXT NOT NULL
+        );
+        CREATE TABLE session (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          server_url TEXT NOT NULL,
+          token TEXT NOT NULL,
+          expires_at TEXT NOT NULL,
+          user TEXT NOT NULL,
+          saved_at TEXT NOT NULL
+        );
+      `),
+  },
+  {
+    // Retrying a rejected command should send it as the operator who acted, so keep the actor.
+    // Rows rejected before this version get '' ("unknown"): a retry then goes out as the current
+    // operator. The overlay is read per row on every get/list, so index it by row too.
+    version: 2,
+    name: 'rejected-actor-and-overlay-index',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE rejected ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+        CREATE INDEX optimistic_row ON optimistic (entity, id);
+      `),
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export class CacheTooNewError extends Error {
+  readonly code = 'cache_too_new';
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(`Cache database ${file} has schema version ${found}, newer than this app knows (${known}); update the app or move the file aside`);
+    this.name = 'CacheTooNewError';
+  }
+}
+
+/**
+ * Bring `db` to `target` (default: latest). Throws CacheTooNewError rather than touching a DB
+ * written by a newer app: its tables may mean something we do not know.
+ */
+export function migrate(db: Database.Database, file: string, target?: number, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const known = migrations[migrations.length - 1]?.version ?? 0;
+  target ??= known;
+  if (current > known) throw new CacheTooNewError(file, current, known);
+  for (const m of migrations) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      // user_version lives in the DB header and is written as part of this transaction.
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,73 @@
+import { existsSync, renameSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate, type Migration, MIGRATIONS } from './migrations';
+import * as schema from './schema';
+
+export type CacheOrm = BetterSQLite3Database<typeof schema>;
+
+export interface CacheDb {
+  readonly path: string;
+  readonly sqlite: Database.Database;
+  readonly orm: CacheOrm;
+  /** Schema version after opening. */
+  readonly version: number;
+  close(): void;
+}
+
+export interface OpenCacheOptions {
+  /** Stop at this schema version (tests migrate to N-1, insert, then reopen at N). */
+  targetVersion?: number;
+  busyTimeoutMs?: number;
+  migrations?: readonly Migration[];
+}
+
+/** The file exists but is not a readable SQLite database. The caller may move it aside (moveCorruptAside). */
+export class CacheCorruptError extends Error {
+  readonly code = 'cache_corrupt';
+  constructor(
+    readonly file: string,
+    override readonly cause: unknown,
+  ) {
+    super(`Cache database ${file} is not a valid SQLite database (${(cause as Error)?.message ?? String(cause)})`);
+    this.name = 'CacheCorruptError';
+  }
+}
+
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+
+/**
+ * Open (create) the local cache and bring its schema up to date.
+ * WAL lets views read while a pull writes; synchronous=FULL makes every commit durable before it
+ * returns, which is what lets the UI confirm an action as soon as its outbox row is committed.
+ */
+export function openCacheDb(path: string, opts: OpenCacheOptions = {}): CacheDb {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(path);
+    sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    // The first statement that reads the header is where a non-SQLite file fails (SQLITE_NOTADB).
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    const version = migrate(sqlite, path, opts.targetVersion, opts.migrations ?? MIGRATIONS);
+    const db = sqlite;
+    return { path, sqlite: db, orm: drizzle(db, { schema }), version, close: () => db.open && db.close() };
+  } catch (err) {
+    sqlite?.close();
+    const code = (err as { code?: string }).code;
+    if (code && CORRUPT_CODES.has(code)) throw new CacheCorruptError(path, err);
+    throw err;
+  }
+}
+
+/**
+ * Rename a corrupt cache (and its WAL/SHM side files) to `<path>.corrupt-<time>` so a fresh one can
+ * be created and filled by a full pull; the old file is kept for diagnosis. Returns the new name.
+ */
+export function moveCorruptAside(path: string, now: Date = new Date()): string {
+  const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(path, target);
+  for (const side of ['-wal', '-shm']) if (existsSync(path + side)) renameSync(path + side, target + side);
+  return target;
+}

@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The local cache, as drizzle sees it. The SQL that creates it lives in migrations.ts (hand-written,
+ * numbered, tested N-1 → N); `schema.test.ts` checks that both describe the same columns.
+ */
+
+/** Server truth: one row per (entity, id) exactly as the last pull delivered it. */
+export const cacheRows = sqliteTable(
+  'cache_rows',
+  {
+    entity: text('entity').notNull(),
+    id: text('id').notNull(),
+    /** The whole row as JSON. */
+    data: text('data').notNull(),
+    /** Change-log position of the change that wrote this row. */
+    seq: integer('seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.entity, t.id] })],
+);
+
+/** Small key/value store: cursor, asOf, lastPullAt, clientId, clientSeq. */
+export const syncState = sqliteTable('sync_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Operator commands not yet answered by the server. Written before the UI confirms the action. */
+export const outbox = sqliteTable('outbox', {
+  mutationId: text('mutation_id').primaryKey(),
+  clientSeq: integer('client_seq').notNull().unique(),
+  name: text('name').notNull(),
+  args: text('args').notNull(),
+  createdAt: text('created_at').notNull(),
+  actor: text('actor').notNull(),
+  /** 'inflight' = sent, answer unknown; it is sent again (same id) after a restart. */
+  status: text('status', { enum: ['pending', 'inflight'] }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  /** Epoch ms before which the engine will not resend (informational; the engine backs off per queue). */
+  nextAttemptAt: integer('next_attempt_at'),
+});
+
+/** What the UI shows (marked pending) on top of server truth until the command is answered. */
+export const optimistic = sqliteTable(
+  'optimistic',
+  {
+    mutationId: text('mutation_id')
+      .notNull()
+      .references(() => outbox.mutationId, { onDelete: 'cascade' }),
+    entity: text('entity').notNull(),
+    id: text('id').notNull(),
+    patch: text('patch').notNull(),
+  },
+  (t) => [index('optimistic_row').on(t.entity, t.id), index('optimistic_mutation').on(t.mutationId)],
+);
+
+/** Commands the server refused for good: a visible list the operator retries or discards. */
+export const rejected = sqliteTable('rejected', {
+  mutationId: text('mutation_id').primaryKey(),
+  clientSeq: integer('client_seq').notNull(),
+  name: text('name').notNull(),
+  args: text('args').notNull(),
+  createdAt: text('created_at').notNull(),
+  /** Added by migration 2 so a retry is sent as the same operator. */
+  actor: text('actor').notNull().default(''),
+  code: text('code').notNull(),
+  reason: text('reason').notNull(),
+  rejectedAt: text('rejected_at').notNull(),
+});
+
+/** The one saved login (id is always 1). */
+export const session = sqliteTable(
+  'session',
+  {
+    id: integer('id').primaryKey(),
+    serverUrl: text('server_url').notNull(),
+    token: text('token').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    user: text('user').notNull(),
+    /** When it was saved or last validated against the server (drives the 72 h standby rule). */
+    savedAt: text('saved_at').notNull(),
+  },
+  (t) => [check('session_single_row', sql`${t.id} = 1`)],
+);

@@ -1,0 +1,27 @@
+import { useTranslation } from 'react-i18next';
+import { ENTITIES } from '../../../../shared/domain/entities';
+import { formatDateTime } from '../../shell/format';
+import { useDataSummary } from '../../shell/hooks';
+
+/** What the local cache holds: the data every view works from, online or in standby. */
+export function DataPanel() {
+  const { t, i18n } = useTranslation();
+  const summary = useDataSummary();
+  if (!summary) return null;
+  return (
+    <div data-testid="data-panel">
+      <h2>{t('data.title')}</h2>
+      <p className="muted">
+        {t('sync.asOf')} {formatDateTime(summary.asOf, i18n.language)}
+      </p>
+      <dl className="facts counts">
+        {ENTITIES.map((e) => (
+          <div key={e} className="count" data-testid={`count-${e}`}>
+            <dt>{t(`entities.${e}`)}</dt>
+            <dd>{(summary.counts[e] ?? 0).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN')}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

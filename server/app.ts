@@ -1,0 +1,158 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import Fastify from 'fastify';
+import { version } from '../package.json';
+import type { Role } from '../shared/sync/protocol';
+import { audit } from './audit';
+import { AuthService } from './auth/auth.service';
+import { LoginRateLimiter } from './auth/rate-limit';
+import { upsertUser, type UserSpec } from './auth/users';
+import { type Database, openDatabase } from './db/client';
+import { migrate } from './db/migrate';
+import { adminUnits, serverMeta } from './db/schema';
+import { installErrorHandling } from './http/errors';
+import { registerRoutes } from './http/route-table';
+import { installTextGuard } from './http/text-guard';
+import { type Logger, type LogLevel, safeLogger, silentLogger } from './log';
+import { adminRoutes } from './routes/admin.routes';
+import { authRoutes } from './routes/auth.routes';
+import { healthRoutes } from './routes/health.routes';
+import { syncRoutes } from './routes/sync.routes';
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from './seed/demo-seed';
+import { Simulator } from './seed/simulator';
+import { ChangeFeed } from './sync/change-feed';
+import { LiveChannel } from './sync/live';
+import { PushService, type PushHooks } from './sync/push';
+import { currentSeq, NOTIFY_CHANNEL, withWriteTx, type WriteContext } from './sync/writer';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATA_DIR = join(homedir(), '.ioc-wall', 'server');
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface StartServerOptions {
+  /** postgres://… selects a real PostgreSQL; otherwise embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  /** PGlite data folder (default ~/.ioc-wall/server); 'memory://' for a throw-away database. */
+  dataDir?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** true: seed if not seeded yet; false: never; undefined: seed when the database is empty. */
+  seedDemo?: boolean;
+  /** Password of the demo users (default DEFAULT_DEMO_PASSWORD). */
+  demoPassword?: string;
+  simulate?: boolean | { intervalMs: number };
+  /** Created, or reset to this password/role, at every start. */
+  bootstrapUsers?: Array<{ username: string; password: string; role: Role; displayName?: string }>;
+  sessionHours?: number;
+  log?: (level: LogLevel, msg: string, meta?: Record<string, unknown>) => void;
+  /** Test seams: clock, SSE heartbeat period, push fault injection. */
+  now?: () => Date;
+  heartbeatMs?: number;
+  pushHooks?: PushHooks;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  /** Every route Fastify registered (for the "all routes need auth" test). */
+  routes: Array<{ method: string; url: string }>;
+  simulator: Simulator | null;
+  close(): Promise<void>;
+}
+
+async function shouldSeed(db: Database, seedDemo: boolean | undefined): Promise<boolean> {
+  if (seedDemo === false) return false;
+  if (seedDemo === true) return (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, 'demo_seed'))).length === 0;
+  return (await db.orm.select({ id: adminUnits.id }).from(adminUnits).limit(1)).length === 0;
+}
+
+async function bootstrap(db: Database, specs: UserSpec[], now: Date, log: Logger) {
+  for (const spec of specs) {
+    await db.orm.transaction(async (tx) => {
+      const { id, created } = await upsertUser(tx, spec, now);
+      await audit(tx, { userId: id, actor: 'system', action: created ? 'user.bootstrap_create' : 'user.bootstrap_update', target: spec.username, args: { role: spec.role }, result: 'ok' });
+    });
+    log('info', 'bootstrap user ready', { username: spec.username, role: spec.role });
+  }
+}
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const log = opts.log ? safeLogger(opts.log) : silentLogger;
+  const now = opts.now ?? (() => new Date());
+  const db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? DEFAULT_DATA_DIR, log });
+  const cleanup: Array<() => Promise<void> | void> = [() => db.close()];
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const fn of [...cleanup].reverse()) await fn();
+    })());
+  try {
+    await migrate(db, log);
+    const feed = new ChangeFeed();
+    cleanup.push(() => feed.dispose());
+    const ctx: WriteContext = { db, feed };
+
+    if (await shouldSeed(db, opts.seedDemo)) {
+      const t0 = Date.now();
+      const counts = await withWriteTx(ctx, (w) => seedDemo(w, now(), opts.demoPassword ?? DEFAULT_DEMO_PASSWORD));
+      log('info', 'demo district seeded', { ms: Date.now() - t0, counts });
+    }
+    await bootstrap(db, opts.bootstrapUsers ?? [], now(), log);
+
+    feed.publish(await currentSeq(db.orm));
+    if (db.listen) {
+      // Other server instances on the same PostgreSQL commit changes too: relay their NOTIFYs.
+      const unlisten = await db.listen(NOTIFY_CHANNEL, (payload) => feed.publish(Number(payload)));
+      cleanup.push(unlisten);
+    }
+
+    const auth = new AuthService(db, now, (opts.sessionHours ?? 12) * 3_600_000, new LoginRateLimiter(() => now().getTime()));
+    const live = new LiveChannel(feed);
+    const push = new PushService(ctx, now, log, opts.pushHooks);
+
+    const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, exposeHeadRoutes: false, forceCloseConnections: true, return503OnClosing: true });
+    const routes: RunningServer['routes'] = [];
+    app.addHook('onRoute', (r) => {
+      for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+    });
+    app.addHook('onResponse', async (req, reply) => {
+      log('info', 'request', { method: req.method, route: req.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    });
+    installErrorHandling(app, log);
+    installTextGuard(app);
+    registerRoutes(
+      app,
+      [
+        ...healthRoutes(db, version),
+        ...authRoutes(auth),
+        ...syncRoutes({ db, auth, push, live, now, heartbeatMs: opts.heartbeatMs ?? 15_000 }),
+        ...adminRoutes(db, now),
+      ],
+      auth,
+    );
+    // Open SSE streams would keep app.close() waiting forever.
+    app.addHook('preClose', async () => live.closeAll());
+    await app.listen({ host: opts.host ?? DEFAULT_HOST, port: opts.port ?? DEFAULT_PORT });
+    cleanup.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (opts.port ?? DEFAULT_PORT);
+    const host = opts.host ?? DEFAULT_HOST;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+    let simulator: Simulator | null = null;
+    if (opts.simulate) {
+      simulator = new Simulator(ctx, now, typeof opts.simulate === 'object' ? opts.simulate.intervalMs : 5000, log);
+      simulator.start();
+      cleanup.push(() => simulator?.stop());
+    }
+    log('info', 'server listening', { url, database: db.kind, simulate: !!simulator });
+    return { url, port, db, routes, simulator, close };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+}

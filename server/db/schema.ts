@@ -1,0 +1,196 @@
+/**
+ * Drizzle view of migrations/*.sql (the SQL is the source of truth; keep the two in step).
+ * Synced entity tables use the entity's field names as TS keys, so a selected row turns into the
+ * synced JSON with a generic conversion (entity-tables.ts) instead of one hand-written mapper each.
+ */
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  doublePrecision,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+type LonLat = [number, number];
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const adminUnits = pgTable('admin_units', {
+  id: text('id').primaryKey(),
+  code: text('code').notNull(),
+  codeList: text('code_list').notNull(),
+  name: text('name').notNull(),
+  level: text('level').notNull(),
+  parentId: text('parent_id'),
+  validFrom: date('valid_from', { mode: 'string' }),
+  validTo: date('valid_to', { mode: 'string' }),
+  successorId: text('successor_id'),
+  center: jsonb('center').$type<LonLat | null>(),
+  population: integer('population'),
+  areaKm2: doublePrecision('area_km2'),
+});
+
+export const agencies = pgTable('agencies', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  unitId: text('unit_id'),
+});
+
+export const cameras = pgTable('cameras', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  group: text('camera_group').notNull(),
+  unitId: text('unit_id'),
+  location: jsonb('location').$type<LonLat>().notNull(),
+  sources: jsonb('sources').$type<Record<string, { type: string; url: string }>>().notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+});
+
+export const feedbackCases = pgTable('feedback_cases', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  description: text('description').notNull(),
+  category: text('category').notNull(),
+  status: text('status').notNull(),
+  level: text('level').notNull(),
+  unitId: text('unit_id'),
+  location: jsonb('location').$type<LonLat | null>(),
+  address: text('address'),
+  agencyId: text('agency_id'),
+  receivedAt: ts('received_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  noteCount: integer('note_count').notNull().default(0),
+});
+
+export const caseEvents = pgTable('case_events', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull(),
+  at: ts('at').notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  text: text('text'),
+});
+
+export const dossierEvents = pgTable('dossier_events', {
+  id: text('id').primaryKey(),
+  dossierId: text('dossier_id').notNull(),
+  procedure: text('procedure').notNull(),
+  agencyId: text('agency_id'),
+  unitId: text('unit_id'),
+  kind: text('kind').notNull(),
+  online: boolean('online').notNull(),
+  at: ts('at').notNull(),
+  dueAt: ts('due_at'),
+});
+
+export const alerts = pgTable('alerts', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  severity: text('severity').notNull(),
+  title: text('title').notNull(),
+  unitId: text('unit_id'),
+  raisedAt: ts('raised_at').notNull(),
+  acknowledgedAt: ts('acknowledged_at'),
+  acknowledgedBy: text('acknowledged_by'),
+  note: text('note'),
+});
+
+export const waterStations = pgTable('water_stations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  river: text('river').notNull(),
+  unitId: text('unit_id'),
+  location: jsonb('location').$type<LonLat>().notNull(),
+  alarm: jsonb('alarm').$type<{ bd1: number; bd2: number; bd3: number }>().notNull(),
+  cameraId: text('camera_id'),
+});
+
+export const waterReadings = pgTable('water_readings', {
+  id: text('id').primaryKey(),
+  stationId: text('station_id').notNull(),
+  at: ts('at').notNull(),
+  levelM: doublePrecision('level_m').notNull(),
+});
+
+export const indicatorValues = pgTable('indicator_values', {
+  id: text('id').primaryKey(),
+  indicator: text('indicator').notNull(),
+  unitId: text('unit_id'),
+  period: text('period').notNull(),
+  value: doublePrecision('value'),
+  numerator: doublePrecision('numerator'),
+  denominator: doublePrecision('denominator'),
+  computedAt: ts('computed_at').notNull(),
+});
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const sessions = pgTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id').notNull(),
+  createdAt: ts('created_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: ts('at').notNull().defaultNow(),
+  userId: text('user_id'),
+  actor: text('actor').notNull(),
+  ip: text('ip'),
+  action: text('action').notNull(),
+  target: text('target'),
+  args: jsonb('args'),
+  result: text('result').notNull(),
+});
+
+export const changeLog = pgTable('change_log', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  op: text('op').notNull(),
+  data: jsonb('data'),
+  at: ts('at').notNull().defaultNow(),
+});
+
+export const appliedMutations = pgTable(
+  'applied_mutations',
+  {
+    clientId: uuid('client_id').notNull(),
+    mutationId: uuid('mutation_id').notNull(),
+    clientSeq: bigint('client_seq', { mode: 'number' }).notNull(),
+    name: text('name').notNull(),
+    userId: text('user_id'),
+    argsSha256: text('args_sha256').notNull(),
+    result: jsonb('result').notNull(),
+    appliedAt: ts('applied_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.mutationId] })],
+);
+
+export const clientProgress = pgTable('client_progress', {
+  clientId: uuid('client_id').primaryKey(),
+  lastClientSeq: bigint('last_client_seq', { mode: 'number' }).notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const serverMeta = pgTable('server_meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});

@@ -1,0 +1,15 @@
+import { PROTOCOL_VERSION } from '../../shared/sync/protocol';
+import type { Database } from '../db/client';
+import type { RouteDef } from '../http/route-table';
+import { currentSeq } from '../sync/writer';
+
+export function healthRoutes(db: Database, version: string): RouteDef[] {
+  return [
+    {
+      method: 'GET',
+      url: '/api/v1/health',
+      access: 'public',
+      handler: async () => ({ ok: true, version, protocol: PROTOCOL_VERSION, seq: await currentSeq(db.orm) }),
+    },
+  ];
+}

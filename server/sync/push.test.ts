@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { count, eq, max } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Alert, FeedbackCase } from '../../shared/domain/entities';
+import { PushResponse, type Mutation } from '../../shared/sync/protocol';
+import { appliedMutations, auditLog, changeLog } from '../db/schema';
+import type { PushHooks } from './push';
+import { type Harness, startHarness } from '../test/harness';
+import { Outbox } from '../test/mutations';
+import { readEntity } from './writer';
+
+const OPEN_ALERT = 'al-0036'; // one of the newest (unacknowledged) demo alerts
+const transient = () => Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+
+describe('push', () => {
+  let h: Harness;
+  let token: string;
+  const hooks: PushHooks = {};
+  beforeAll(async () => {
+    h = await startHarness({ pushHooks: hooks });
+    token = await h.login('operator');
+  });
+  afterAll(() => h?.close());
+
+  const push = async (outbox: Outbox, mutations: Mutation[], as = token) => {
+    const r = await h.api('POST', '/api/v1/sync/push', { token: as, body: outbox.request(...mutations) });
+    expect(r.status, r.text).toBe(200);
+    return PushResponse.parse(r.body).results;
+  };
+  const state = async () => {
+    const orm = h.server.db.orm;
+    const [{ seq }] = await orm.select({ seq: max(changeLog.seq) }).from(changeLog);
+    const [{ n }] = await orm.select({ n: count() }).from(appliedMutations);
+    return { seq, applied: n };
+  };
+  const row = (entity: 'alert' | 'feedback_case', id: string) => readEntity(h.server.db.orm, entity, id);
+
+  it('applies a command once: a replay answers duplicate with the stored result', async () => {
+    const o = new Outbox();
+    const m = o.mutation('alert.acknowledge', { alertId: OPEN_ALERT, note: 'Đã báo UBND xã' });
+    const [first] = await push(o, [m]);
+    expect(first).toMatchObject({ id: m.id, status: 'applied', duplicate: false });
+    const alert = Alert.parse(await row('alert', OPEN_ALERT));
+    expect(alert).toMatchObject({ acknowledgedBy: 'Nguyễn Thị Hoa', note: 'Đã báo UBND xã' });
+    const before = await state();
+    const [again, inBatch] = await push(o, [m, m]);
+    expect(again).toEqual({ ...first, duplicate: true });
+    expect(inBatch).toEqual({ ...first, duplicate: true });
+    expect(await state()).toEqual(before);
+    const changes = await h.server.db.orm.select().from(changeLog).where(eq(changeLog.entityId, OPEN_ALERT));
+    expect(changes).toHaveLength(2); // seed + one acknowledgement
+    const audits = await h.server.db.orm.select().from(auditLog).where(eq(auditLog.target, OPEN_ALERT));
+    expect(audits.map((a) => a.result)).toEqual(['applied']);
+  });
+
+  it('adds notes, assigns and sets status with history rows', async () => {
+    const o = new Outbox();
+    const caseId = 'fc-000007';
+    const before = FeedbackCase.parse(await row('feedback_case', caseId));
+    const results = await push(o, [
+      o.mutation('case.addNote', { caseId, text: 'Đã gọi điện cho người phản ánh' }),
+      o.mutation('case.setStatus', { caseId, status: 'reopened', reason: 'Người dân báo chưa xử lý xong' }),
+      o.mutation('case.assign', { caseId, agencyId: 'ag-bqlda', officer: 'Kỹ sư Hùng' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    const after = FeedbackCase.parse(await row('feedback_case', caseId));
+    expect(after).toMatchObject({ noteCount: before.noteCount + 1, status: 'assigned', agencyId: 'ag-bqlda' });
+    const seqs = results.map((r) => (r.status === 'applied' ? r.seq : 0));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a! - b!));
+  });
+
+  it('rejects with a reason, changes nothing for it, and keeps going', async () => {
+    const o = new Outbox();
+    const leader = await h.login('leader');
+    const start = await state();
+    const ms = [
+      o.mutation('alert.acknowledge', { alertId: 'al-nope' }),
+      o.mutation('alert.acknowledge', { alertId: 'al-0001' }), // acknowledged in the seed
+      o.mutation('case.addNote', { caseId: 'fc-000001', text: '   ' }),
+      o.mutation('case.setStatus', { caseId: 'fc-000001', status: 'teleported' }),
+      o.mutation('case.assign', { caseId: 'fc-000002', agencyId: 'ag-nope' }),
+    ];
+    const results = await push(o, ms);
+    expect(results.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual(['not_found', 'already_acknowledged', 'invalid_args', 'invalid_status', 'not_found']);
+    expect(await state()).toEqual(start);
+    // A lost answer to a rejection is simply judged again: same answer.
+    expect((await push(o, [ms[0]]))[0]).toEqual(results[0]);
+    // A leader may note but not assign (COMMANDS roles).
+    const [forbidden, allowed] = await push(o, [o.mutation('case.assign', { caseId: 'fc-000003', agencyId: 'ag-tnmt' }), o.mutation('case.addNote', { caseId: 'fc-000003', text: 'Lãnh đạo: ưu tiên xử lý' })], leader);
+    expect(forbidden).toMatchObject({ status: 'rejected', code: 'forbidden' });
+    expect(allowed).toMatchObject({ status: 'applied' });
+    // Same id as an applied command, different content: refused, nothing applied.
+    const before = await state();
+    const forged = { ...o.mutation('case.addNote', { caseId: 'fc-000004', text: 'giả mạo' }), id: allowed.id };
+    expect((await push(o, [forged]))[0]).toMatchObject({ status: 'rejected', code: 'mutation_id_reused' });
+    expect(await state()).toEqual(before);
+  });
+
+  it('rejects clientSeq that is not after the last one seen, without applying it', async () => {
+    const o = new Outbox();
+    const a = o.mutation('case.addNote', { caseId: 'fc-000010', text: 'một' });
+    const b = o.mutation('case.addNote', { caseId: 'fc-000010', text: 'hai' });
+    expect((await push(o, [b]))[0].status).toBe('applied');
+    const before = await state();
+    const [late, reused] = await push(o, [a, { ...o.mutation('case.addNote', { caseId: 'fc-000010', text: 'ba' }), clientSeq: b.clientSeq }]);
+    expect(late).toMatchObject({ status: 'rejected', code: 'out_of_order' });
+    expect(reused).toMatchObject({ status: 'rejected', code: 'out_of_order' });
+    expect(await state()).toEqual(before);
+  });
+
+  it('answers retry for a transient failure and every later mutation; the batch replays cleanly', async () => {
+    const o = new Outbox();
+    const ms = [0, 1, 2, 3].map((i) => o.mutation('case.addNote', { caseId: 'fc-000020', text: `ghi chú ${i}` }));
+    hooks.beforeCommit = (m) => {
+      if (m.id === ms[1].id) throw transient();
+    };
+    const before = FeedbackCase.parse(await row('feedback_case', 'fc-000020')).noteCount;
+    const first = await push(o, ms);
+    expect(first.map((r) => r.status)).toEqual(['applied', 'retry', 'retry', 'retry']);
+    expect(FeedbackCase.parse(await row('feedback_case', 'fc-000020')).noteCount).toBe(before + 1);
+    hooks.beforeCommit = undefined;
+    const second = await push(o, ms);
+    expect(second.map((r) => (r.status === 'applied' ? r.duplicate : r.status))).toEqual([true, false, false, false]);
+    expect(FeedbackCase.parse(await row('feedback_case', 'fc-000020')).noteCount).toBe(before + 4);
+  });
+
+  it('a crash after the effects but before COMMIT leaves nothing behind', async () => {
+    const o = new Outbox();
+    const m = o.mutation('alert.acknowledge', { alertId: 'al-0035' });
+    hooks.beforeCommit = () => {
+      throw transient();
+    };
+    const before = await state();
+    expect((await push(o, [m]))[0].status).toBe('retry');
+    hooks.beforeCommit = undefined;
+    expect(await state()).toEqual(before);
+    expect(Alert.parse(await row('alert', 'al-0035')).acknowledgedAt).toBeNull();
+    expect((await push(o, [m]))[0]).toMatchObject({ status: 'applied', duplicate: false });
+  });
+
+  it('a server bug in one command is recorded as internal_error and does not block the queue', async () => {
+    const o = new Outbox();
+    const [bad, good] = [o.mutation('case.addNote', { caseId: 'fc-000030', text: 'x' }), o.mutation('case.addNote', { caseId: 'fc-000030', text: 'y' })];
+    hooks.beforeCommit = (m) => {
+      if (m.id === bad.id) throw new TypeError('bug');
+    };
+    const results = await push(o, [bad, good]);
+    hooks.beforeCommit = undefined;
+    expect(results.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual(['internal_error', 'applied']);
+    const audits = await h.server.db.orm.select().from(auditLog).where(eq(auditLog.target, 'fc-000030'));
+    expect(audits.map((a) => a.result)).toEqual(['rejected:internal_error', 'applied']);
+  });
+
+  it('keeps everything across a restart between two pushes', async () => {
+    const o = new Outbox();
+    const m1 = o.mutation('case.addNote', { caseId: 'fc-000040', text: 'trước khi khởi động lại' });
+    const [r1] = await push(o, [m1]);
+    await h.restart({ pushHooks: hooks });
+    token = await h.login('operator'); // sessions survive restarts too, but re-login keeps the test honest
+    const m2 = o.mutation('case.addNote', { caseId: 'fc-000040', text: 'sau khi khởi động lại' });
+    const [again, r2] = await push(o, [m1, m2]);
+    expect(again).toEqual({ ...r1, duplicate: true });
+    expect(r2).toMatchObject({ status: 'applied', duplicate: false });
+    expect((await push(o, [{ ...m2, id: randomUUID(), clientSeq: m1.clientSeq }]))[0]).toMatchObject({ code: 'out_of_order' });
+    expect(FeedbackCase.parse(await row('feedback_case', 'fc-000040')).noteCount).toBe(2);
+  });
+});
