@@ -3,6 +3,12 @@ import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
 import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
+import { MosaicService } from '../services/mosaic/mosaic.service';
+import type { HealthReport } from '../services/system/health.service';
+import type { Camera } from '../../shared/domain/entities';
+import type { StreamHealth } from '../../shared/video/streams';
+import { IocError } from '../../shared/contracts/rpc';
+import { streamsContract } from '../../shared/contracts/streams.contract';
 import { HealthRegistry } from '../services/system/health.service';
 import { WallService } from '../services/wall/wall.service';
 import type { DisplaySource } from '../services/wall/window-manager';
@@ -18,6 +24,18 @@ export interface AppServicesOptions {
   log: Logger;
   /** Central server link: a configured URL, or how to run the embedded one. */
   central: Pick<CentralOptions, 'serverUrl' | 'embedded' | 'cipher' | 'syncOptions'>;
+  /** Camera ingest (ffmpeg StreamHub + stream server); absent in tests that do not need video. */
+  streams?: (deps: { dataDir: string; log: Logger; cameras: () => Camera[] }) => StreamsFacade;
+}
+
+/** What the composition needs from main/services/streams. */
+export interface StreamsFacade {
+  start(): Promise<void>;
+  endpoint(): { baseUrl: string; token: string };
+  health(): StreamHealth[];
+  onHealth(listener: (all: StreamHealth[]) => void): () => void;
+  healthReport(): HealthReport;
+  dispose(): Promise<void>;
 }
 
 export interface AppServices {
@@ -26,6 +44,8 @@ export interface AppServices {
   health: HealthRegistry;
   wall: WallService;
   central: CentralService;
+  mosaic: MosaicService;
+  streams: StreamsFacade | null;
   impl: AppImpl;
   dispatcher: Dispatcher;
   /** Start what takes time (the embedded server, the first sync); the contract is served meanwhile. */
@@ -45,6 +65,15 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const health = new HealthRegistry();
   const wall = new WallService({ displays: opts.displays, config, bus, log: opts.log });
   const central = new CentralService({ ...opts.central, dataDir: opts.dataDir, bus, log: opts.log });
+  const cameras = () => central.cameras();
+  const mosaic = new MosaicService({ config, bus, log: opts.log, cameras });
+  const streams = opts.streams?.({ dataDir: opts.dataDir, log: opts.log, cameras }) ?? null;
+  const needStreams = (): StreamsFacade => {
+    if (!streams) throw new IocError('unavailable', 'Video is not available in this runtime');
+    return streams;
+  };
+  const offStreams = streams?.onHealth((all) => bus.publish(streamsContract.onHealth, all));
+  if (streams) health.register('streams', () => streams.healthReport());
 
   health.register('config', () => {
     const problem = config.problem();
@@ -93,6 +122,16 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       listAlerts: (input) => central.listAlerts(input.open, input.limit),
       acknowledgeAlert: (input) => central.acknowledgeAlert(input.alertId, input.note),
     },
+    streams: {
+      getEndpoint: () => needStreams().endpoint(),
+      listCameras: () => cameras(),
+      getHealth: () => needStreams().health(),
+    },
+    mosaic: {
+      getState: (input) => mosaic.get(input.displayId),
+      setState: (input) => mosaic.set(input),
+      pushCamera: (input) => mosaic.pushCamera(input.displayId, input.cameraId, input.tile),
+    },
   };
   const dispatcher = createDispatcher(appContract, impl, opts.log);
   wall.start();
@@ -104,11 +143,18 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     health,
     wall,
     central,
+    mosaic,
+    streams,
     impl,
     dispatcher,
-    start: () => central.start(),
+    async start() {
+      await streams?.start();
+      await central.start();
+    },
     async dispose() {
       offHealth();
+      offStreams?.();
+      await streams?.dispose();
       wall.dispose();
       health.dispose();
       await central.dispose();

@@ -2,6 +2,7 @@ import { systemContract } from './system.contract';
 import { wallContract } from './wall.contract';
 import { syncContract } from './sync.contract';
 import { dataContract } from './data.contract';
+import { mosaicContract, streamsContract } from './streams.contract';
 import type { ContractBridge, ContractClient, ContractImpl } from './rpc';
 
 /** The whole renderer ↔ main contract. Add a namespace here and both transports carry it. */
@@ -10,6 +11,8 @@ export const appContract = {
   wall: wallContract,
   sync: syncContract,
   data: dataContract,
+  streams: streamsContract,
+  mosaic: mosaicContract,
 };
 export type AppContract = typeof appContract;
 export type AppImpl = ContractImpl<AppContract>;
@@ -21,5 +24,8 @@ export * from './system.contract';
 export * from './wall.contract';
 export * from './sync.contract';
 export * from './data.contract';
+export * from './streams.contract';
+export * from '../video/streams';
+export * from '../video/mosaic';
 export * from '../wall/profile';
 export { ENTITIES, Entity } from '../domain/entities';

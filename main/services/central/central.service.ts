@@ -4,7 +4,7 @@ import { IocError } from '../../../shared/contracts/rpc';
 import type { AlertItem, DataSummary, RejectedCommand, SyncStatus } from '../../../shared/contracts';
 import { dataContract } from '../../../shared/contracts/data.contract';
 import { syncContract } from '../../../shared/contracts/sync.contract';
-import { Alert } from '../../../shared/domain/entities';
+import { Alert, Camera } from '../../../shared/domain/entities';
 import { CacheRepo } from '../../db/cache.repo';
 import { CacheCorruptError, moveCorruptAside, openCacheDb, type CacheDb } from '../../db/open';
 import type { Logger } from '../../core/dispatcher';
@@ -163,6 +163,17 @@ export class CentralService {
     const rank = { critical: 0, warning: 1, info: 2 } as const;
     items.sort((a, b) => rank[a.row.severity] - rank[b.row.severity] || b.row.raisedAt.localeCompare(a.row.raisedAt));
     return items.slice(0, limit);
+  }
+
+  /** Cameras in the cache, in id order (rows this version cannot read are skipped). */
+  cameras(): Camera[] {
+    if (!this.repo) return [];
+    const out: Camera[] = [];
+    for (const r of this.repo.list('camera', { limit: 10_000 })) {
+      const parsed = Camera.safeParse(r.data);
+      if (parsed.success) out.push(parsed.data);
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
   }
 
   acknowledgeAlert(alertId: string, note: string | undefined): { mutationId: string; queued: true } {

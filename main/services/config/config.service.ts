@@ -2,16 +2,19 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSyn
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { WallProfile } from '../../../shared/wall/profile';
+import { MosaicState } from '../../../shared/video/mosaic';
 import type { Logger } from '../../core/dispatcher';
 
 export const AppConfig = z.object({
   version: z.literal(1),
   wallProfile: WallProfile.optional(),
   language: z.enum(['vi', 'en']).default('vi'),
+  /** Each display's camera mosaic (layout, cameras per tile, tour), restored at start. */
+  mosaics: z.record(z.string(), MosaicState).default({}),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 
-const DEFAULT: AppConfig = { version: 1, language: 'vi' };
+const DEFAULT: AppConfig = { version: 1, language: 'vi', mosaics: {} };
 
 /**
  * The app's own settings (wall profile, language) in `<dataDir>/config.json`.

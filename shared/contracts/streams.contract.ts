@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { call, event } from './rpc';
+import { Camera } from '../domain/entities';
+import { StreamHealth } from '../video/streams';
+import { MosaicState } from '../video/mosaic';
+
+export const StreamEndpoint = z.object({ baseUrl: z.string(), token: z.string() });
+
+export const streamsContract = {
+  /** Where tiles pull MPEG-TS from: the stream server's ws:// base URL and this session's token. */
+  getEndpoint: call('streams:getEndpoint', z.void(), StreamEndpoint),
+  /** Cameras from the cache (or the demo data), in display order. */
+  listCameras: call('streams:listCameras', z.void(), z.array(Camera)),
+  getHealth: call('streams:getHealth', z.void(), z.array(StreamHealth)),
+  /** Snapshot of every stream's health, at most once per second. */
+  onHealth: event('streams:health', z.array(StreamHealth)),
+};
+
+export const mosaicContract = {
+  getState: call('mosaic:getState', z.object({ displayId: z.string().min(1).max(64) }), MosaicState),
+  setState: call('mosaic:setState', MosaicState, MosaicState),
+  /** Push to wall: put a camera on a tile (default: the first empty, else the first) of a display's mosaic. */
+  pushCamera: call('mosaic:pushCamera', z.object({ displayId: z.string().min(1).max(64), cameraId: z.string().min(1).max(200), tile: z.number().int().min(0).max(35).optional() }), MosaicState),
+  onState: event('mosaic:state', MosaicState),
+};
