@@ -16,6 +16,7 @@ import { registerRoutes } from './http/route-table';
 import { installTextGuard } from './http/text-guard';
 import { type Logger, type LogLevel, safeLogger, silentLogger } from './log';
 import { adminRoutes } from './routes/admin.routes';
+import { cameraRoutes } from './routes/cameras.routes';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { syncRoutes } from './routes/sync.routes';
@@ -131,6 +132,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         ...authRoutes(auth),
         ...syncRoutes({ db, auth, push, live, now, heartbeatMs: opts.heartbeatMs ?? 15_000 }),
         ...adminRoutes(db, now),
+        ...cameraRoutes(ctx),
       ],
       auth,
     );

@@ -17,6 +17,7 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /api/v1/admin/audit': ['admin'],
   'GET /api/v1/admin/users': ['admin'],
   'POST /api/v1/admin/users': ['admin'],
+  'POST /api/v1/admin/cameras': ['admin'],
 };
 const ROLES: Role[] = ['operator', 'leader', 'admin'];
 
