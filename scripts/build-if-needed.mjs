@@ -7,7 +7,8 @@ const root = new URL('..', import.meta.url).pathname;
 const OUTPUTS = ['out/main/index.js', 'out/main/host.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/server/cli.js'];
 const SOURCES = ['main', 'preload', 'renderer', 'shared', 'server', 'resources', 'electron.vite.config.ts', 'package.json'];
 
-function newest(path) {
+/** Newest modification time (ms) of a file or anything below a folder, node_modules excluded. */
+export function newest(path) {
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;
   let max = st.mtimeMs;

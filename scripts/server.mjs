@@ -1,20 +1,13 @@
 // `npm run server -- [options]`: (re)build out/server when it is missing or older than server/,
 // shared/ or resources/data/, then run it with the arguments passed through. `--help` lists options.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { newest } from './build-if-needed.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const OUTPUT = join(root, 'out/server/cli.js');
 const SOURCES = ['server', 'shared', 'resources/data', 'package.json'];
-
-function newest(path) {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = st.mtimeMs;
-  for (const e of readdirSync(path)) if (e !== 'node_modules') max = Math.max(max, newest(join(path, e)));
-  return max;
-}
 
 export async function buildServerIfNeeded({ quiet = false } = {}) {
   const newestSrc = Math.max(...SOURCES.map((p) => join(root, p)).filter(existsSync).map(newest));
