@@ -1,8 +1,9 @@
 import { appContract } from '../shared/contracts';
 import { wallContract } from '../shared/contracts/wall.contract';
-import { createAppServices } from './core/app';
+import { createAppServices, streamOrigins } from './core/app';
 import { createLogger } from './core/logger';
 import { startElectronPlatform } from './electron/platform';
+import { createStreamsService } from './services/streams';
 import { WindowManager, type WindowPort } from './services/wall/window-manager';
 import type { WallService } from './services/wall/wall.service';
 
@@ -58,9 +59,11 @@ async function main(): Promise<void> {
       embedded: { entry: platform.serverEntry, nodePath: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, simulate: true },
       cipher: platform.tokenCipher,
     },
+    streams: (deps) => createStreamsService({ ...deps, allowedOrigins: [platform.appOrigin], cipher: platform.secretCipher }),
   });
   services.start().catch((err) => log('error', 'central link failed to start', { error: (err as Error).message }));
   const stopServing = platform.serve(appContract, services.impl, services.bus);
+  platform.allowConnect(() => streamOrigins(services));
   const windows = new WindowManager({
     port: trackClients(platform.windowPort, services.wall),
     displays: platform.displays,

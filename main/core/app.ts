@@ -60,7 +60,7 @@ export interface AppServices {
 export function createAppServices(opts: AppServicesOptions): AppServices {
   mkdirSync(opts.dataDir, { recursive: true });
   const startedAt = new Date().toISOString();
-  const bus = new EventBus();
+  const bus = new EventBus((channel, message) => opts.log('error', 'event dropped: payload breaks its contract', { channel, message }));
   const config = new ConfigStore(opts.dataDir, opts.log);
   const health = new HealthRegistry();
   const wall = new WallService({ displays: opts.displays, config, bus, log: opts.log });
@@ -161,4 +161,13 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       bus.dispose();
     },
   };
+}
+
+/** The stream server's ws:// origin once it listens (pages' CSP connect-src must allow it). */
+export function streamOrigins(services: Pick<AppServices, 'streams'>): string[] {
+  try {
+    return services.streams ? [new URL(services.streams.endpoint().baseUrl).origin] : [];
+  } catch {
+    return [];
+  }
 }

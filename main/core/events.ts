@@ -11,9 +11,16 @@ type Listener = (channel: string, payload: unknown) => void;
 export class EventBus {
   private listeners = new Set<Listener>();
 
+  /** `onInvalid` hears about payloads that break their contract (a bug in main): they are dropped, never thrown into a timer. */
+  constructor(private readonly onInvalid: (channel: string, message: string) => void = () => {}) {}
+
   publish<P extends z.ZodType>(def: EventDef<P>, payload: z.input<P>): void {
-    const parsed = def.payload.parse(payload);
-    for (const l of [...this.listeners]) l(def.channel, parsed);
+    const parsed = def.payload.safeParse(payload);
+    if (!parsed.success) {
+      this.onInvalid(def.channel, parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return;
+    }
+    for (const l of [...this.listeners]) l(def.channel, parsed.data);
   }
 
   subscribe(listener: Listener): () => void {

@@ -6,6 +6,7 @@ import type { Logger } from '../core/dispatcher';
 import type { EventBus } from '../core/events';
 import type { DisplaySource, WindowPort } from '../services/wall/window-manager';
 import type { TokenCipher } from '../services/sync/session';
+import type { SecretCipher } from '../services/streams/credentials';
 import { forwardEvents, handle } from './ipc';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
 import { createScreenSource } from './screen-source';
@@ -23,8 +24,14 @@ export interface ElectronPlatform {
   serverEntry: string;
   /** Session tokens at rest through the OS keychain (safeStorage) when it is available. */
   tokenCipher: TokenCipher | undefined;
+  /** Camera credentials at rest through the OS keychain (safeStorage) when it is available. */
+  secretCipher: SecretCipher | undefined;
+  /** Origin of the app's own pages (the stream server admits only these). */
+  appOrigin: string;
   serve<C extends Contract>(contract: C, impl: ContractImpl<C>, bus: EventBus): () => void;
   onQuit(dispose: () => void): void;
+  /** Extra origins pages may connect to (the stream server), read at each page load. */
+  allowConnect(origins: () => string[]): void;
 }
 
 /** Phase 1 (before ready): scheme, single instance, security. Phase 2: wait for ready, then build the ports. */
@@ -39,7 +46,8 @@ export async function startElectronPlatform(log: Logger): Promise<ElectronPlatfo
   await app.whenReady();
 
   const outDir = join(import.meta.dirname, '..');
-  serveRenderer(join(outDir, 'renderer'));
+  let connectSrc: () => string[] = () => [];
+  serveRenderer(join(outDir, 'renderer'), () => connectSrc());
   const windowPort = createWindowPort({
     preloadPath: join(outDir, 'preload', 'index.cjs'),
     urlFor: (view: ViewId, displayId: string, layout?: string) => {
@@ -64,6 +72,13 @@ export async function startElectronPlatform(log: Logger): Promise<ElectronPlatfo
           decrypt: (stored) => safeStorage.decryptString(Buffer.from(stored, 'base64')),
         }
       : undefined,
+    secretCipher: safeStorage.isEncryptionAvailable()
+      ? {
+          encrypt: (plain) => safeStorage.encryptString(plain.toString('base64')),
+          decrypt: (sealed) => Buffer.from(safeStorage.decryptString(sealed), 'base64'),
+        }
+      : undefined,
+    appOrigin: APP_ORIGIN,
     serve(contract, impl, bus) {
       const off = handle(contract, impl, { appOrigin: APP_ORIGIN, log });
       const offEvents = forwardEvents(bus);
@@ -71,6 +86,9 @@ export async function startElectronPlatform(log: Logger): Promise<ElectronPlatfo
         off();
         offEvents();
       };
+    },
+    allowConnect(origins) {
+      connectSrc = origins;
     },
     onQuit(dispose) {
       let disposed = false;

@@ -15,9 +15,8 @@ export function registerAppScheme(): void {
 }
 
 /** Serve the built renderer from `rendererDir` on app://ioc/, with the CSP header, never outside that folder. */
-export function serveRenderer(rendererDir: string): void {
+export function serveRenderer(rendererDir: string, connectSrc: () => string[] = () => []): void {
   const root = normalize(rendererDir);
-  const csp = rendererCsp();
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
@@ -33,7 +32,7 @@ export function serveRenderer(rendererDir: string): void {
     try {
       const body = await readFile(file);
       const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
-      if (file.endsWith('.html')) headers['Content-Security-Policy'] = csp;
+      if (file.endsWith('.html')) headers['Content-Security-Policy'] = rendererCsp(connectSrc());
       return new Response(body, { status: 200, headers });
     } catch {
       return new Response('not found', { status: 404 });

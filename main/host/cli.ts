@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createAppServices } from '../core/app';
 import { createLogger } from '../core/logger';
 import { createVirtualDisplays } from '../services/wall/virtual-displays';
+import { createStreamsService } from '../services/streams';
 import { startHost } from './host';
 
 /**
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
   const log = createLogger({ level: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info' });
   const pkg = JSON.parse(readFileSync(resolve(here, '../../package.json'), 'utf8')) as { version: string };
 
+  // The stream server admits pages of this host only; its origin is known once the host listens.
+  const streamOrigins: string[] = [];
   const services = createAppServices({
     dataDir: resolve(values['data-dir']!),
     runtime: 'host',
@@ -45,8 +48,10 @@ async function main(): Promise<void> {
       // No central server configured: run the embedded one (PGlite + demo district, kept alive by the simulator).
       embedded: { entry: resolve(here, '../server/cli.js'), nodePath: process.execPath, simulate: !values['no-simulate'] },
     },
+    streams: (deps) => createStreamsService({ ...deps, allowedOrigins: streamOrigins }),
   });
   const host = await startHost({ services, rendererDir: values['renderer-dir']!, port, log });
+  streamOrigins.push(host.origin);
   // The contract is served at once; the central link (embedded server start, first pull) follows.
   services.start().catch((err) => log('error', 'central link failed to start', { error: (err as Error).message }));
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsRequest, type Envelope, type WsServerMessage } from '../../shared/contracts/rpc';
-import type { AppServices } from '../core/app';
+import { streamOrigins, type AppServices } from '../core/app';
 import { CONTENT_TYPES, SECURITY_HEADERS, rendererCsp } from '../core/csp';
 import { MAX_INPUT_BYTES, type Logger } from '../core/dispatcher';
 
@@ -45,7 +45,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const root = resolve(opts.rendererDir);
   let origin = '';
-  let csp = '';
+  // Pages may connect to this host's contract socket and to the stream server (its port is known once video has started).
+  const csp = () => rendererCsp([`ws://127.0.0.1:${new URL(origin).port}`, ...streamOrigins(services)]);
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -81,7 +82,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': size,
       'Cache-Control': isHtml ? 'no-cache' : 'public, max-age=31536000, immutable',
-      ...(isHtml ? { 'Content-Security-Policy': csp } : {}),
+      ...(isHtml ? { 'Content-Security-Policy': csp() } : {}),
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
@@ -150,7 +151,6 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
-  csp = rendererCsp([`ws://127.0.0.1:${port}`]);
 
   return {
     port,

@@ -46,6 +46,7 @@ describe('mosaic layouts', () => {
     ['first empty tile by default', 'x', undefined, ['a', 'b', 'x', 'd']],
     ['a chosen tile', 'x', 0, ['x', 'b', null, 'd']],
     ['a camera already shown swaps places', 'a', 1, ['b', 'a', null, 'd']],
+    ['a camera already shown stays put when no tile is given', 'd', undefined, ['a', 'b', null, 'd']],
   ] as const)('placeCamera: %s', (_n, cam, tile, tiles) => {
     expect(placeCamera(base, cam, tile).tiles).toEqual(tiles);
   });

@@ -72,10 +72,14 @@ export function withLayout(state: MosaicState, layout: MosaicLayoutName, custom?
   return { ...state, layout, custom: layout === 'custom' ? custom : undefined, tiles, enlarged: state.enlarged !== null && state.enlarged < n ? state.enlarged : null };
 }
 
-/** Put a camera on a tile: the given one, else the first empty, else tile 0. A camera shown elsewhere moves. */
+/**
+ * Put a camera on a tile: the given one, else the first empty, else tile 0. A camera already shown
+ * stays where it is unless a tile is given (then the two tiles swap).
+ */
 export function placeCamera(state: MosaicState, cameraId: string, tile?: number): MosaicState {
   const n = tileCount(state.layout, state.custom);
   const tiles = Array.from({ length: n }, (_, i) => state.tiles[i] ?? null);
+  if (tile === undefined && tiles.includes(cameraId)) return { ...state, tiles };
   const target = tile !== undefined && tile < n ? tile : Math.max(0, tiles.indexOf(null));
   const prev = tiles.indexOf(cameraId);
   if (prev >= 0 && prev !== target) tiles[prev] = tiles[target] ?? null; // swap: dragging onto a used tile exchanges them

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
 import { ConsoleView } from '../features/console/ConsoleView';
+import { MosaicView } from '../features/mosaic/MosaicView';
 import { EmptyState } from './EmptyState';
 import { useConnection, useHealth, useSyncStatus, useWallState } from './hooks';
 import { LoginView } from './LoginView';
@@ -48,6 +49,9 @@ export function App() {
           <p className="error">{t('errors.unknownDisplay', { id: displayId })}</p>
         ) : view === 'console' ? (
           <ConsoleView wall={wall} health={health} sync={sync} />
+        ) : view === 'mosaic' ? (
+          // A page pinned to the mosaic without ?display= (an operator's laptop) edits the first display's.
+          <MosaicView displayId={displayId ?? wall.displays[0]?.id ?? '1'} />
         ) : view ? (
           <EmptyState view={view} />
         ) : null}

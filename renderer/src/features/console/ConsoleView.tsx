@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type AppInfo, type ServiceHealth, type SyncStatus, type WallState } from '../../../../shared/contracts';
 import { AlertsPanel } from './AlertsPanel';
 import { DataPanel } from './DataPanel';
+import { PushToWall } from './PushToWall';
 import { SyncPanel } from './SyncPanel';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
@@ -82,6 +83,7 @@ export function ConsoleView({ wall, health, sync }: { wall: WallState; health: S
       <div className="console-columns">
         <AlertsPanel />
         <div>
+          <PushToWall wall={wall} />
           <SyncPanel status={sync} />
           <DataPanel />
         </div>

@@ -1,0 +1,32 @@
+#!/usr/bin/python3
+"""A real RTSP "camera" for tests: GStreamer's RTSP server serving H.264 MPEG-TS files.
+
+usage: /usr/bin/python3 rtsp-server.py PORT /mount=/path/clip.ts [/other=/path/b.ts ...]
+Prints "ready" on stdout once listening. Each client gets its own pipeline from the start of the
+file (not shared), so a test always sees a keyframe first. Exits when stdin closes (parent gone).
+"""
+import sys
+import gi
+
+gi.require_version('Gst', '1.0')
+gi.require_version('GstRtspServer', '1.0')
+from gi.repository import Gst, GstRtspServer, GLib  # noqa: E402
+
+Gst.init(None)
+port = sys.argv[1]
+server = GstRtspServer.RTSPServer()
+server.set_address('127.0.0.1')
+server.set_service(port)
+mounts = server.get_mount_points()
+for spec in sys.argv[2:]:
+    mount, path = spec.split('=', 1)
+    factory = GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(f'( filesrc location="{path}" ! tsdemux ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1 )')
+    factory.set_shared(False)
+    mounts.add_factory(mount, factory)
+if server.attach(None) == 0:
+    sys.exit('could not bind port ' + port)
+loop = GLib.MainLoop()
+GLib.io_add_watch(sys.stdin.fileno(), GLib.IO_HUP | GLib.IO_IN, lambda *a: (loop.quit(), False)[1])
+print('ready', flush=True)
+loop.run()
