@@ -30,14 +30,22 @@ export interface ServerProcess {
 }
 
 /** The built central server (`out/server/cli.js`) on a fixed port and data dir, so it can be stopped and started again. */
-export async function startServerProcess(opts: { port?: number; dataDir?: string; simulate?: boolean } = {}): Promise<ServerProcess> {
+export async function startServerProcess(opts: { port?: number; dataDir?: string; simulate?: boolean; seed?: boolean } = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ioc-server-'));
   let child: ChildProcess;
   const launch = async () => {
     const args = [join(ROOT, 'out/server/cli.js'), '--port', String(port), '--data-dir', dataDir, '--json', '--log-level', 'warn'];
     if (opts.simulate) args.push('--simulate');
-    child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', IOC_DEMO_PASSWORD: DEMO_PASSWORD } });
+    if (opts.seed === false) args.push('--no-seed-demo');
+    const users = [
+      { username: 'admin', password: DEMO_PASSWORD, role: 'admin' },
+      { username: 'operator', password: DEMO_PASSWORD, role: 'operator', displayName: 'Nguyễn Thị Hoa' },
+    ];
+    child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATABASE_URL: '', IOC_DEMO_PASSWORD: DEMO_PASSWORD, IOC_BOOTSTRAP_USERS: JSON.stringify(users) },
+    });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += String(d)));
     await new Promise<void>((ok, fail) => {
@@ -75,4 +83,11 @@ export async function startServerProcess(opts: { port?: number; dataDir?: string
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Log in to the central server's API and return the bearer token. */
+export async function apiLogin(server: { url: string }, username: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ioc-protocol': '1' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  if (!res.ok) throw new Error(`login ${username}: HTTP ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
 }

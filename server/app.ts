@@ -15,12 +15,15 @@ import { installErrorHandling } from './http/errors';
 import { registerRoutes } from './http/route-table';
 import { installTextGuard } from './http/text-guard';
 import { type Logger, type LogLevel, safeLogger, silentLogger } from './log';
+import { DEFAULT_DEMO_API_KEY } from './open311/catalog';
+import { OPEN311_PREFIX, open311Plugin } from './open311/routes';
 import { adminRoutes } from './routes/admin.routes';
 import { cameraRoutes } from './routes/cameras.routes';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from './seed/demo-seed';
+import { seedOpen311 } from './seed/open311-seed';
 import { Simulator } from './seed/simulator';
 import { ChangeFeed } from './sync/change-feed';
 import { LiveChannel } from './sync/live';
@@ -53,6 +56,15 @@ export interface StartServerOptions {
   now?: () => Date;
   heartbeatMs?: number;
   pushHooks?: PushHooks;
+  /** Open311 GeoReport v2 (/open311/v2): see server/README.md. */
+  open311?: {
+    /** Registered with the demo district; default env OPEN311_DEMO_API_KEY or 'demo-bac-tra-my-2026'; null = none. */
+    demoApiKey?: string | null;
+    /** Uploaded photos (default <dataDir>/open311-media). */
+    mediaDir?: string;
+    /** POSTs per API key per minute (default 60; a key may carry its own). */
+    rateLimitPerMin?: number;
+  };
 }
 
 export interface RunningServer {
@@ -103,6 +115,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       log('info', 'demo district seeded', { ms: Date.now() - t0, counts });
     }
     await bootstrap(db, opts.bootstrapUsers ?? [], now(), log);
+    const demoSeeded = (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, 'demo_seed'))).length > 0;
+    const demoApiKey = opts.open311?.demoApiKey !== undefined ? opts.open311.demoApiKey : process.env.OPEN311_DEMO_API_KEY || DEFAULT_DEMO_API_KEY;
+    await seedOpen311(db.orm, { demoApiKey: demoSeeded ? demoApiKey : null });
 
     feed.publish(await currentSeq(db.orm));
     if (db.listen) {
@@ -135,6 +150,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         ...cameraRoutes(ctx),
       ],
       auth,
+    );
+    const dataDir = opts.dataDir && !opts.dataDir.includes('://') ? opts.dataDir : DEFAULT_DATA_DIR;
+    await app.register(
+      open311Plugin({ ctx, auth, now, log, mediaDir: opts.open311?.mediaDir ?? join(dataDir, 'open311-media'), rateLimitPerMin: opts.open311?.rateLimitPerMin }),
+      { prefix: OPEN311_PREFIX },
     );
     // Open SSE streams would keep app.close() waiting forever.
     app.addHook('preClose', async () => live.closeAll());

@@ -18,6 +18,21 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /api/v1/admin/users': ['admin'],
   'POST /api/v1/admin/users': ['admin'],
   'POST /api/v1/admin/cameras': ['admin'],
+  // Open311 GeoReport v2: the citizen-facing API (POST requests checks its own api_key)
+  'GET /open311/v2/discovery.json': 'public',
+  'GET /open311/v2/discovery.xml': 'public',
+  'GET /open311/v2/services.json': 'public',
+  'GET /open311/v2/services.xml': 'public',
+  'GET /open311/v2/services/:file': 'public',
+  'POST /open311/v2/requests.json': 'public',
+  'POST /open311/v2/requests.xml': 'public',
+  'GET /open311/v2/requests.json': 'public',
+  'GET /open311/v2/requests.xml': 'public',
+  'GET /open311/v2/requests/:file': 'public',
+  'GET /open311/v2/requests/:id/history.json': 'public',
+  'GET /open311/v2/requests/:id/history.xml': 'public',
+  'GET /open311/v2/tokens/:file': 'public',
+  'GET /open311/v2/media/:file': 'public',
 };
 const ROLES: Role[] = ['operator', 'leader', 'admin'];
 

@@ -194,3 +194,64 @@ export const serverMeta = pgTable('server_meta', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
 });
+
+// ---- Open311 (0002_open311.sql): never synced; server/open311 --------------------------------------
+
+export const open311Jurisdictions = pgTable('open311_jurisdictions', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  boundary: text('boundary'),
+  agencyName: text('agency_name'),
+  isDefault: boolean('is_default').notNull().default(false),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const open311Services = pgTable(
+  'open311_services',
+  {
+    jurisdictionId: text('jurisdiction_id').notNull(),
+    serviceCode: text('service_code').notNull(),
+    serviceName: text('service_name').notNull(),
+    description: text('description').notNull().default(''),
+    type: text('type').notNull().default('realtime'),
+    keywords: text('keywords').notNull().default(''),
+    group: text('service_group').notNull().default(''),
+    category: text('category').notNull(),
+    aliases: jsonb('aliases').$type<string[]>().notNull().default([]),
+    level: text('level').notNull(),
+    attributes: jsonb('attributes').$type<unknown[]>().notNull().default([]),
+    locationRequired: boolean('location_required').notNull().default(true),
+    serviceNotice: text('service_notice'),
+    sort: integer('sort').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.jurisdictionId, t.serviceCode] })],
+);
+
+export const open311ApiKeys = pgTable('open311_api_keys', {
+  keyHash: text('key_hash').primaryKey(),
+  label: text('label').notNull(),
+  jurisdictionId: text('jurisdiction_id'),
+  rateLimitPerMin: integer('rate_limit_per_min'),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const open311Requests = pgTable('open311_requests', {
+  caseId: text('case_id').primaryKey(),
+  jurisdictionId: text('jurisdiction_id').notNull(),
+  serviceCode: text('service_code').notNull(),
+  token: text('token').notNull().unique(),
+  apiKeyHash: text('api_key_hash').notNull(),
+  attributes: jsonb('attributes').$type<Record<string, string | string[]>>().notNull().default({}),
+  addressId: text('address_id'),
+  zipcode: text('zipcode'),
+  mediaUrl: text('media_url'),
+  media: jsonb('media').$type<Array<{ sha256: string; ext: string; bytes: number }>>().notNull().default([]),
+  email: text('email'),
+  phone: text('phone'),
+  firstName: text('first_name'),
+  lastName: text('last_name'),
+  deviceId: text('device_id'),
+  accountId: text('account_id'),
+  createdAt: ts('created_at').notNull(),
+});
