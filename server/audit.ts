@@ -22,8 +22,8 @@ function summarize(args: unknown): unknown {
   return text.length <= MAX_ARGS_CHARS ? args : { truncated: text.slice(0, MAX_ARGS_CHARS) };
 }
 
-export async function audit(exec: Executor, e: AuditEntry): Promise<void> {
-  await exec.insert(auditLog).values({
+function toRow(e: AuditEntry): typeof auditLog.$inferInsert {
+  return {
     userId: e.userId ?? null,
     actor: e.actor.slice(0, 200),
     ip: e.ip ?? null,
@@ -31,5 +31,14 @@ export async function audit(exec: Executor, e: AuditEntry): Promise<void> {
     target: e.target?.slice(0, 200) ?? null,
     args: summarize(e.args),
     result: e.result.slice(0, 200),
-  });
+  };
+}
+
+export async function audit(exec: Executor, e: AuditEntry): Promise<void> {
+  await exec.insert(auditLog).values(toRow(e));
+}
+
+/** Several entries in one INSERT (ids, and so the trail's order, follow the array's order). */
+export async function auditMany(exec: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length) await exec.insert(auditLog).values(entries.map(toRow));
 }

@@ -84,6 +84,8 @@ export class CacheRepo {
   // Prepared once: applyPage runs them thousands of times per page.
   private readonly upsertRow;
   private readonly deleteRow;
+  private readonly overlayEntitiesOf;
+  private readonly deleteOutboxRow;
 
   constructor(db: CacheDb) {
     this.orm = db.orm;
@@ -98,6 +100,9 @@ export class CacheRepo {
       .delete(cacheRows)
       .where(and(eq(cacheRows.entity, sql.placeholder('entity')), eq(cacheRows.id, sql.placeholder('id'))))
       .prepare();
+    // settle() runs these once per answered command (500 per push batch).
+    this.overlayEntitiesOf = this.orm.selectDistinct({ entity: optimistic.entity }).from(optimistic).where(eq(optimistic.mutationId, sql.placeholder('id'))).prepare();
+    this.deleteOutboxRow = this.orm.delete(outbox).where(eq(outbox.mutationId, sql.placeholder('id'))).prepare();
   }
 
   // ---- server truth -------------------------------------------------------------------------
@@ -210,14 +215,13 @@ export class CacheRepo {
 
   /** Entities whose overlay this command touches (to tell views what to refresh). */
   overlayEntities(mutationId: string): Entity[] {
-    const rows = this.orm.selectDistinct({ entity: optimistic.entity }).from(optimistic).where(eq(optimistic.mutationId, mutationId)).all();
-    return rows.map((r) => r.entity as Entity);
+    return this.overlayEntitiesOf.all({ id: mutationId }).map((r) => r.entity as Entity);
   }
 
   /** The server applied it: the command and its overlay go (the row itself arrives by pull). */
   markApplied(mutationId: string): void {
     // optimistic rows go with it (ON DELETE CASCADE).
-    this.orm.delete(outbox).where(eq(outbox.mutationId, mutationId)).run();
+    this.deleteOutboxRow.run({ id: mutationId });
   }
 
   markRejected(mutationId: string, code: string, reason: string, rejectedAt: string): void {

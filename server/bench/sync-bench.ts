@@ -2,7 +2,7 @@
  * `node out/server/bench-sync.js [--rows 100000] [--database-url …]`: measures what the sync design
  * promises on this machine and prints one JSON line:
  *  - initial pull of N change-log rows over HTTP (pages of 5000, rows parsed like a client does)
- *  - push throughput (mutations/s, batches of 100 case notes)
+ *  - push throughput (mutations/s, batches of MAX_PUSH_BATCH case notes on 300 cases, as the desktop sends)
  *  - live notification latency (push → SSE event), median of 20
  */
 import { randomUUID } from 'node:crypto';
@@ -14,6 +14,7 @@ import { startServer } from '../app';
 import { withWriteTx } from '../sync/writer';
 import { ChangeFeed } from '../sync/change-feed';
 import { DEFAULT_DEMO_PASSWORD } from '../seed/demo-seed';
+import { MAX_PUSH_BATCH } from '../../shared/sync/protocol';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, 'database-url': { type: 'string' } } });
 const rows = Number(values.rows);
@@ -49,14 +50,14 @@ try {
 
   const clientId = randomUUID();
   let clientSeq = 0;
-  const batches = 10;
+  const batches = 6;
   const q0 = performance.now();
   for (let b = 0; b < batches; b++) {
-    const mutations = Array.from({ length: 100 }, () => ({ id: randomUUID(), clientSeq: ++clientSeq, name: 'case.addNote', args: { caseId: 'fc-000001', text: 'bench' }, createdAt: new Date().toISOString() }));
+    const mutations = Array.from({ length: MAX_PUSH_BATCH }, (_, i) => ({ id: randomUUID(), clientSeq: ++clientSeq, name: 'case.addNote', args: { caseId: `fc-${String(1 + (i % 300)).padStart(6, '0')}`, text: 'bench' }, createdAt: new Date().toISOString() }));
     const r = await json(await fetch(`${server.url}/api/v1/sync/push`, { method: 'POST', headers: auth, body: JSON.stringify({ protocol: 1, clientId, mutations }) }));
     if (r.results.some((x: { status: string }) => x.status !== 'applied')) throw new Error('bench push not applied');
   }
-  const pushPerSec = Math.round((batches * 100) / ((performance.now() - q0) / 1000));
+  const pushPerSec = Math.round((batches * MAX_PUSH_BATCH) / ((performance.now() - q0) / 1000));
 
   // Live latency: time from sending a push to the SSE event carrying its seq.
   const res = await fetch(`${server.url}/api/v1/sync/live`, { headers: auth });

@@ -34,6 +34,7 @@ describe('push', () => {
     return { seq, applied: n };
   };
   const row = (entity: 'alert' | 'feedback_case', id: string) => readEntity(h.server.db.orm, entity, id);
+  const countRows = async (table: typeof auditLog | typeof changeLog) => (await h.server.db.orm.select({ n: count() }).from(table))[0].n;
 
   it('applies a command once: a replay answers duplicate with the stored result', async () => {
     const o = new Outbox();
@@ -149,6 +150,92 @@ describe('push', () => {
     expect(results.map((r) => (r.status === 'rejected' ? r.code : r.status))).toEqual(['internal_error', 'applied']);
     const audits = await h.server.db.orm.select().from(auditLog).where(eq(auditLog.target, 'fc-000030'));
     expect(audits.map((a) => a.result)).toEqual(['rejected:internal_error', 'applied']);
+  });
+
+  it('applies a batch in one transaction: a bad mutation in the middle is rejected, the others apply exactly once', async () => {
+    const o = new Outbox();
+    const caseId = 'fc-000050';
+    const start = (await state()).seq!;
+    const notes = async () => (await h.server.db.orm.select().from(changeLog).where(eq(changeLog.entity, 'case_event'))).filter((c) => c.seq > start && (c.data as { caseId?: string }).caseId === caseId);
+    const audits = async () => (await h.server.db.orm.select().from(auditLog).where(eq(auditLog.target, caseId))).map((a) => a.result);
+    const before = FeedbackCase.parse(await row('feedback_case', caseId)).noteCount;
+    const fresh = o.mutation('case.addNote', { caseId, text: 'một' });
+    const ms = [
+      fresh,
+      o.mutation('case.addNote', { caseId: 'fc-nope', text: 'không có' }), // business rejection after nothing written
+      o.mutation('case.addNote', { caseId, text: 'hai' }),
+      o.mutation('case.addNote', { caseId, text: 'lỗi máy chủ' }), // a server bug after its effects were written
+      fresh, // the same id again in the same batch: a duplicate of the first
+      o.mutation('case.setStatus', { caseId, status: 'teleported' }),
+      o.mutation('case.addNote', { caseId, text: 'ba' }),
+    ];
+    hooks.beforeCommit = (m) => {
+      if (m.id === ms[3].id) throw new TypeError('bug');
+    };
+    const first = await push(o, ms);
+    hooks.beforeCommit = undefined;
+    expect(first.map((r) => (r.status === 'rejected' ? r.code : r.status === 'applied' ? `applied${r.duplicate ? ':dup' : ''}` : r.status))).toEqual([
+      'applied',
+      'not_found',
+      'applied',
+      'internal_error',
+      'applied:dup',
+      'invalid_status',
+      'applied',
+    ]);
+    expect(first[4]).toEqual({ ...first[0], duplicate: true });
+    const seqs = [first[0], first[2], first[6]].map((r) => (r.status === 'applied' ? r.seq! : 0));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(FeedbackCase.parse(await row('feedback_case', caseId)).noteCount).toBe(before + 3);
+    expect((await notes()).map((n) => (n.data as { text: string }).text)).toEqual(['một', 'hai', 'ba']);
+    // Each applied seq is the last change-log row its command wrote (the case row after the note).
+    const [last] = await h.server.db.orm.select().from(changeLog).where(eq(changeLog.seq, seqs[2]));
+    expect(last).toMatchObject({ entity: 'feedback_case', entityId: caseId });
+    expect(await audits()).toEqual(['applied', 'applied', 'rejected:internal_error', 'rejected:invalid_status', 'applied']); // fc-nope has its own target
+
+    // The whole batch again (its answer was lost): applied ones are duplicates, rejections judged again.
+    const state0 = await state();
+    const again = await push(o, ms);
+    expect(again.map((r) => (r.status === 'rejected' ? r.code : r.status === 'applied' ? `applied${r.duplicate ? ':dup' : ''}` : r.status))).toEqual([
+      'applied:dup',
+      'out_of_order',
+      'applied:dup',
+      'out_of_order',
+      'applied:dup',
+      'out_of_order',
+      'applied:dup',
+    ]);
+    expect(again[6]).toEqual({ ...first[6], duplicate: true });
+    expect(await state()).toEqual(state0);
+    expect(FeedbackCase.parse(await row('feedback_case', caseId)).noteCount).toBe(before + 3);
+  });
+
+  it('a crash before the batch COMMIT leaves nothing of the batch; the resend applies it exactly once', async () => {
+    const o = new Outbox();
+    const caseId = 'fc-000060';
+    const ms = Array.from({ length: 50 }, (_, i) => o.mutation('case.addNote', { caseId, text: `ghi chú ${i}` }));
+    const before = { ...(await state()), notes: FeedbackCase.parse(await row('feedback_case', caseId)).noteCount, audits: await countRows(auditLog), changes: await countRows(changeLog) };
+    let calls = 0;
+    hooks.beforeBatchCommit = (batch) => {
+      calls++;
+      expect(batch).toHaveLength(50);
+      throw transient();
+    };
+    const crashed = await push(o, ms);
+    hooks.beforeBatchCommit = undefined;
+    expect(calls).toBe(1);
+    expect(crashed.every((r) => r.status === 'retry')).toBe(true);
+    const after = { ...(await state()), notes: FeedbackCase.parse(await row('feedback_case', caseId)).noteCount, audits: await countRows(auditLog), changes: await countRows(changeLog) };
+    expect(after).toEqual(before);
+
+    const resent = await push(o, ms);
+    expect(resent.every((r) => r.status === 'applied' && !r.duplicate)).toBe(true);
+    expect(FeedbackCase.parse(await row('feedback_case', caseId)).noteCount).toBe(before.notes + 50);
+    expect((await state()).applied).toBe(before.applied + 50);
+    // Answer lost again: all duplicates, nothing written.
+    const s1 = await state();
+    expect((await push(o, ms)).every((r) => r.status === 'applied' && r.duplicate)).toBe(true);
+    expect(await state()).toEqual(s1);
   });
 
   it('keeps everything across a restart between two pushes', async () => {

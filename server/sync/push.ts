@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { COMMANDS } from '../../shared/sync/commands';
 import { canonicalJson } from '../../shared/sync/canonical';
 import type { Mutation, MutationResult, PushRequest } from '../../shared/sync/protocol';
-import { audit } from '../audit';
+import { auditMany, type AuditEntry } from '../audit';
 import type { SessionUser } from '../auth/auth.service';
 import { isTransientDbError } from '../db/client';
 import { appliedMutations, clientProgress } from '../db/schema';
@@ -11,20 +11,38 @@ import type { Logger } from '../log';
 import { CommandRejected, commandTarget, HANDLERS } from './commands/handlers';
 import { withWriteTx, type WriteContext, type Writer } from './writer';
 
-/** Test seam: runs inside an executed command's transaction just before COMMIT (to simulate a crash there). */
+/** Test seams to simulate a crash (throw) at a given point of a push transaction. */
 export interface PushHooks {
+  /** Inside the batch transaction, right after one executed command's effects (inside its savepoint). */
   beforeCommit?: (m: Mutation) => void | Promise<void>;
+  /** Just before the batch transaction's COMMIT, after every mutation of the batch was written. */
+  beforeBatchCommit?: (mutations: readonly Mutation[]) => void | Promise<void>;
 }
 
 type Rejected = Extract<MutationResult, { status: 'rejected' }>;
+type Retry = Extract<MutationResult, { status: 'retry' }>;
 type Final = Exclude<MutationResult, { status: 'retry' }>;
 const rejected = (id: string, code: string, reason: string): Rejected => ({ id, status: 'rejected', code, reason });
+const retry = (id: string, reason: string): Retry => ({ id, status: 'retry', reason });
 
-/** An answer that writes nothing (duplicate, id reuse, out of order): the transaction is rolled back. */
-class Unrecorded {
-  constructor(readonly result: MutationResult) {}
-}
+const TRANSIENT_REASON = 'Temporary database problem; send again later';
+const SERVER_ERROR_REASON = 'Server error; send again later';
+const INSERT_CHUNK = 500; // rows per multi-row INSERT (8 columns: far below 65,535 bind parameters)
 
+/**
+ * Applies a push batch in ONE transaction (the change-log lock taken once), each mutation in its own
+ * SAVEPOINT:
+ *  - a rejected command (business conflict, invalid args, forbidden) or a server bug in one command
+ *    rolls back to its savepoint and is answered rejected; the others go on;
+ *  - a transient failure in one command rolls back to its savepoint, the ones before it are committed
+ *    and it and every later one are answered `retry`;
+ *  - each applied mutation's effects + change-log rows + applied_mutations row + audit row commit
+ *    together with the batch: a crash before COMMIT leaves nothing, the client resends the same ids
+ *    and they are judged again (exactly once through the (clientId, id) dedup).
+ * A failure of the batch transaction itself (not of one command) answers `retry` for all when
+ * transient, otherwise the batch is applied again one mutation per transaction, so one poisoned
+ * command cannot block a wall's queue.
+ */
 export class PushService {
   constructor(
     private readonly ctx: WriteContext,
@@ -35,77 +53,115 @@ export class PushService {
 
   /** One result per mutation, in order. After the first transient failure, the rest answer `retry`. */
   async push(req: PushRequest, user: SessionUser, ip: string): Promise<MutationResult[]> {
-    const results: MutationResult[] = [];
-    let retryReason: string | null = null;
-    for (const m of req.mutations) {
-      if (retryReason === null) {
-        try {
-          results.push(await this.applyOne(req.clientId, m, user, ip));
-          continue;
-        } catch (err) {
-          retryReason = await this.onFailure(req.clientId, m, user, ip, err, results);
-          if (retryReason === null) continue;
-        }
+    return this.tryBatch(req.clientId, req.mutations, user, ip);
+  }
+
+  private async tryBatch(clientId: string, ms: readonly Mutation[], user: SessionUser, ip: string): Promise<MutationResult[]> {
+    try {
+      return await this.applyBatch(clientId, ms, user, ip, false);
+    } catch (err) {
+      if (isTransientDbError(err)) {
+        this.log('warn', 'push: transient failure of the batch, answering retry', { mutations: ms.length, first: ms[0]?.id, err });
+        return ms.map((m) => retry(m.id, TRANSIENT_REASON));
       }
-      results.push({ id: m.id, status: 'retry', reason: retryReason });
+      if (ms.length > 1) {
+        this.log('error', 'push: batch failed, applying its mutations one by one', { mutations: ms.length, err });
+        const results: MutationResult[] = [];
+        for (let i = 0; i < ms.length; i++) {
+          const [r] = await this.tryBatch(clientId, [ms[i]], user, ip);
+          results.push(r);
+          if (r.status === 'retry') {
+            for (const m of ms.slice(i + 1)) results.push(retry(m.id, r.reason));
+            break;
+          }
+        }
+        return results;
+      }
+      // One mutation whose transaction failed outside its savepoint: record it as a server bug.
+      const [m] = ms;
+      this.log('error', 'push: command failed', { mutation: m.id, name: m.name, err });
+      try {
+        return await this.applyBatch(clientId, ms, user, ip, true);
+      } catch (err2) {
+        this.log('error', 'push: could not record failure', { mutation: m.id, err: err2 });
+        return [retry(m.id, SERVER_ERROR_REASON)];
+      }
     }
-    return results;
   }
 
   /**
-   * Transient → retry (this and the rest). Anything else is a server bug: answered (and audited) as
-   * rejected 'internal_error' so one poisoned command cannot block a wall's queue forever.
+   * The batch in one transaction. `forced`: do not execute, record every new mutation as rejected
+   * `internal_error` (audited). Throws only for a failure of the transaction itself.
    */
-  private async onFailure(clientId: string, m: Mutation, user: SessionUser, ip: string, err: unknown, results: MutationResult[]) {
-    if (isTransientDbError(err)) {
-      this.log('warn', 'push: transient failure, answering retry', { mutation: m.id, err });
-      return 'Temporary database problem; send again later';
-    }
-    this.log('error', 'push: command failed', { mutation: m.id, name: m.name, err });
-    try {
-      results.push(await this.applyOne(clientId, m, user, ip, rejected(m.id, 'internal_error', 'The server failed to apply this command')));
-      return null;
-    } catch (err2) {
-      this.log('error', 'push: could not record failure', { mutation: m.id, err: err2 });
-      return 'Server error; send again later';
-    }
-  }
+  private async applyBatch(clientId: string, ms: readonly Mutation[], user: SessionUser, ip: string, forced: boolean): Promise<MutationResult[]> {
+    const hashes = ms.map((m) => createHash('sha256').update(canonicalJson({ name: m.name, args: m.args ?? null })).digest('hex'));
+    return withWriteTx(this.ctx, async (w) => {
+      const results: MutationResult[] = [];
+      const applied: Array<typeof appliedMutations.$inferInsert> = [];
+      const audits: AuditEntry[] = [];
+      /** Applied now, with the number of change-log rows written up to its end (for its seq). */
+      const fresh: Array<{ result: Extract<Final, { status: 'applied' }>; changes: number }> = [];
+      const duplicates: number[] = [];
+      const ids = [...new Set(ms.map((m) => m.id))];
+      // Under the change-log lock (taken first by withWriteTx): no other push can change these meanwhile.
+      const prior = await w.tx
+        .select({ mutationId: appliedMutations.mutationId, argsSha256: appliedMutations.argsSha256, result: appliedMutations.result })
+        .from(appliedMutations)
+        .where(and(eq(appliedMutations.clientId, clientId), inArray(appliedMutations.mutationId, ids)));
+      const known = new Map(prior.map((p) => [p.mutationId, { argsSha256: p.argsSha256, result: p.result as Final }]));
+      const [progress] = await w.tx.select({ last: clientProgress.lastClientSeq }).from(clientProgress).where(eq(clientProgress.clientId, clientId));
+      const startSeq = progress ? Number(progress.last) : null;
+      let lastClientSeq = startSeq;
+      let stop: string | null = null;
+      let executed = false;
+      const now = this.now();
 
-  /** One mutation, one transaction: effects + change log + applied_mutations + client_progress + audit. */
-  private async applyOne(clientId: string, m: Mutation, user: SessionUser, ip: string, forced?: Rejected): Promise<MutationResult> {
-    const argsSha256 = createHash('sha256').update(canonicalJson({ name: m.name, args: m.args ?? null })).digest('hex');
-    try {
-      return await withWriteTx(this.ctx, async (w) => {
-        const [prior] = await w.tx
-          .select()
-          .from(appliedMutations)
-          .where(and(eq(appliedMutations.clientId, clientId), eq(appliedMutations.mutationId, m.id)));
-        if (prior) {
-          if (prior.argsSha256 !== argsSha256) {
-            throw new Unrecorded(rejected(m.id, 'mutation_id_reused', 'This mutation id was already used for a different command'));
+      for (let i = 0; i < ms.length; i++) {
+        const m = ms[i];
+        if (stop !== null) {
+          results.push(retry(m.id, stop));
+          continue;
+        }
+        // Answers that write nothing (duplicate, id reuse, out of order): not recorded, not audited.
+        const seen = known.get(m.id);
+        if (seen) {
+          if (seen.argsSha256 !== hashes[i]) results.push(rejected(m.id, 'mutation_id_reused', 'This mutation id was already used for a different command'));
+          // Resolved after the change log is flushed (an earlier mutation of this batch has no seq yet).
+          else duplicates.push(results.push(seen.result) - 1);
+          continue;
+        }
+        if (lastClientSeq !== null && m.clientSeq <= lastClientSeq) {
+          results.push(rejected(m.id, 'out_of_order', `clientSeq ${m.clientSeq} is not after ${lastClientSeq}, the last one this server saw from this client`));
+          continue;
+        }
+        let result: Final;
+        if (forced) result = rejected(m.id, 'internal_error', 'The server failed to apply this command');
+        else {
+          executed = true;
+          try {
+            result = await this.execute(w, m, user, this.now());
+          } catch (err) {
+            if (isTransientDbError(err)) {
+              // Rolled back to its savepoint: the earlier mutations still commit, this one and the rest retry.
+              this.log('warn', 'push: transient failure, answering retry', { mutation: m.id, err });
+              stop = TRANSIENT_REASON;
+              results.push(retry(m.id, stop));
+              continue;
+            }
+            this.log('error', 'push: command failed', { mutation: m.id, name: m.name, err });
+            result = rejected(m.id, 'internal_error', 'The server failed to apply this command');
           }
-          const stored = prior.result as MutationResult;
-          throw new Unrecorded(stored.status === 'applied' ? { ...stored, duplicate: true } : stored);
         }
-        const [progress] = await w.tx.select().from(clientProgress).where(eq(clientProgress.clientId, clientId));
-        if (progress && m.clientSeq <= progress.lastClientSeq) {
-          throw new Unrecorded(
-            rejected(m.id, 'out_of_order', `clientSeq ${m.clientSeq} is not after ${progress.lastClientSeq}, the last one this server saw from this client`),
-          );
-        }
-        const result: Final = forced ?? (await this.execute(w, m, user));
-        const now = this.now();
         // Only applied commands are remembered and advance the client's position: a rejection changes
         // no state (a lost answer is simply re-judged), but it is audited like everything else.
         if (result.status === 'applied') {
-          await w.tx.insert(appliedMutations).values({ clientId, mutationId: m.id, clientSeq: m.clientSeq, name: m.name, userId: user.id, argsSha256, result, appliedAt: now });
-          await w.tx
-            .insert(clientProgress)
-            .values({ clientId, lastClientSeq: m.clientSeq, updatedAt: now })
-            .onConflictDoUpdate({ target: clientProgress.clientId, set: { lastClientSeq: m.clientSeq, updatedAt: now } });
+          fresh.push({ result, changes: w.changes });
+          applied.push({ clientId, mutationId: m.id, clientSeq: m.clientSeq, name: m.name, userId: user.id, argsSha256: hashes[i], result, appliedAt: now });
+          known.set(m.id, { argsSha256: hashes[i], result });
+          lastClientSeq = m.clientSeq;
         }
         const args = m.args !== null && typeof m.args === 'object' && !Array.isArray(m.args) ? (m.args as Record<string, unknown>) : { value: m.args };
-        await audit(w.tx, {
+        audits.push({
           userId: user.id,
           actor: user.username,
           ip,
@@ -114,17 +170,30 @@ export class PushService {
           args: { ...args, mutationId: m.id, clientId, clientSeq: m.clientSeq, createdAt: m.createdAt },
           result: result.status === 'applied' ? 'applied' : `rejected:${result.code}`,
         });
-        if (!forced) await this.hooks.beforeCommit?.(m);
-        return result;
-      });
-    } catch (err) {
-      if (err instanceof Unrecorded) return err.result;
-      throw err;
-    }
+        results.push(result);
+      }
+
+      await w.flush();
+      for (const f of fresh) if (f.result.seq !== null) f.result.seq = w.seqOf(f.changes - 1);
+      for (const i of duplicates) {
+        const r = results[i];
+        if (r.status === 'applied') results[i] = { ...r, duplicate: true };
+      }
+      for (let i = 0; i < applied.length; i += INSERT_CHUNK) await w.tx.insert(appliedMutations).values(applied.slice(i, i + INSERT_CHUNK));
+      if (lastClientSeq !== null && lastClientSeq !== startSeq) {
+        await w.tx
+          .insert(clientProgress)
+          .values({ clientId, lastClientSeq, updatedAt: now })
+          .onConflictDoUpdate({ target: clientProgress.clientId, set: { lastClientSeq, updatedAt: now } });
+      }
+      for (let i = 0; i < audits.length; i += INSERT_CHUNK) await auditMany(w.tx, audits.slice(i, i + INSERT_CHUNK));
+      if (executed) await this.hooks.beforeBatchCommit?.(ms);
+      return results;
+    });
   }
 
-  /** Validation, permission, then the effects in a savepoint (a business rejection undoes them). */
-  private async execute(w: Writer, m: Mutation, user: SessionUser): Promise<Final> {
+  /** Validation, permission, then the effects in a savepoint (a rejection or a failure undoes them). */
+  private async execute(w: Writer, m: Mutation, user: SessionUser, now: Date): Promise<Final> {
     const command = COMMANDS[m.name];
     const parsed = command.args.safeParse(m.args);
     if (!parsed.success) {
@@ -132,12 +201,17 @@ export class PushService {
       return rejected(m.id, 'invalid_args', `${issue.path.join('.') || 'args'}: ${issue.message}`.slice(0, 300));
     }
     if (!command.roles.includes(user.role)) return rejected(m.id, 'forbidden', `Role '${user.role}' may not ${m.name}`);
+    const before = w.changes;
     try {
-      await w.savepoint((sw) => (HANDLERS[m.name] as (w: Writer, a: unknown, c: unknown) => Promise<void>)(sw, parsed.data, { user, now: this.now() }));
+      await w.step(async () => {
+        await (HANDLERS[m.name] as (w: Writer, a: unknown, c: unknown) => Promise<void>)(w, parsed.data, { user, now });
+        await this.hooks.beforeCommit?.(m);
+      });
     } catch (err) {
       if (err instanceof CommandRejected) return rejected(m.id, err.code, err.message);
       throw err;
     }
-    return { id: m.id, status: 'applied', duplicate: false, seq: w.lastSeq };
+    // seq: filled in by applyBatch once the change log is flushed (null if the command wrote nothing).
+    return { id: m.id, status: 'applied', duplicate: false, seq: w.changes !== before ? -1 : null };
   }
 }

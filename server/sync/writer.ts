@@ -22,19 +22,108 @@ export interface WriteContext {
 
 export interface Writer {
   readonly tx: Tx;
-  /** Insert or replace whole rows; appends one change per row; returns the rows as synced. */
+  /**
+   * Insert or replace whole rows; appends one change per row; returns the rows as synced. The
+   * change-log rows are buffered and written in multi-row INSERTs by flush() (withWriteTx flushes
+   * before COMMIT), in the order they were appended: one round trip for many commands.
+   */
   upsert(entity: Entity, rows: Array<Record<string, unknown>>): Promise<EntityRow[]>;
   /** Runs fn in a SAVEPOINT: if it throws, its writes (and their change-log rows) are undone. */
   savepoint<T>(fn: (w: Writer) => Promise<T>): Promise<T>;
-  /** Highest seq appended so far in this transaction. */
+  /**
+   * One step of a loop of independent steps (one command of a push batch): like savepoint(), but the
+   * steps of a transaction reuse one savepoint name, released when the next step starts in the same
+   * round trip (RELEASE + SAVEPOINT), so a step costs one statement instead of two. Steps don't nest.
+   */
+  step<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Current synced row (or null), like readEntity(), but a row this transaction already read or wrote
+   * comes from memory: every writer of synced rows holds the change-log lock until COMMIT, so no one
+   * else can have changed it meanwhile. A rolled-back step or savepoint forgets everything.
+   */
+  read(entity: Entity, id: string): Promise<EntityRow | null>;
+  /** Number of change-log rows appended so far in this transaction (written or buffered). */
+  readonly changes: number;
+  /** Write the buffered change-log rows. */
+  flush(): Promise<void>;
+  /** Seq of the n-th change (0-based) appended in this transaction; only after flush(). */
+  seqOf(n: number): number;
+  /** Highest seq written so far in this transaction (buffered rows count after flush()). */
   readonly lastSeq: number | null;
 }
 
-function makeWriter(tx: Tx, state: { lastSeq: number | null }): Writer {
+interface LogEntry {
+  row: { entity: Entity; entityId: string; op: 'upsert' | 'delete'; data: EntityRow | null };
+  seq: number | null;
+}
+
+interface WriterState {
+  entries: LogEntry[];
+  /** entries[0..flushed) have their seq. */
+  flushed: number;
+  /** The step savepoint exists (kept after the last step: COMMIT releases it). */
+  stepSavepoint: boolean;
+  inStep: boolean;
+  /** Rows read or written in this transaction, by entity + id (see Writer.read). */
+  rows: Map<string, EntityRow | null>;
+}
+
+const STEP = 'ioc_step';
+
+/**
+ * Control statements (savepoints) in one round trip where the driver allows several statements per
+ * call (simple query protocol: PGlite exec, node-postgres query without parameters); otherwise one
+ * by one through drizzle. Drizzle's query path costs several times a raw exec on PGlite.
+ */
+async function control(tx: Tx, statements: string[]): Promise<void> {
+  const client = (tx as unknown as { session?: { client?: { exec?: unknown; query?: unknown } } }).session?.client;
+  if (client && typeof client.exec === 'function') {
+    await (client.exec as (q: string) => Promise<unknown>).call(client, statements.join('; '));
+  } else if (client && typeof client.query === 'function' && !('exec' in client)) {
+    await (client.query as (q: string) => Promise<unknown>).call(client, statements.join('; '));
+  } else {
+    for (const s of statements) await tx.execute(sql.raw(s));
+  }
+}
+
+const LOG_CHUNK = 1000; // change-log rows per INSERT (4 parameters each)
+const LOG_BUFFER = 5000; // flush on the way once this many rows are buffered
+
+async function flushLog(tx: Tx, state: WriterState): Promise<void> {
+  while (state.flushed < state.entries.length) {
+    const chunk = state.entries.slice(state.flushed, state.flushed + LOG_CHUNK);
+    const seqs = (await tx.insert(changeLog).values(chunk.map((e) => e.row)).returning({ seq: changeLog.seq })).map((r) => Number(r.seq));
+    if (seqs.length !== chunk.length) throw new Error(`change_log insert returned ${seqs.length} seqs for ${chunk.length} rows`);
+    // nextval() runs row by row in VALUES order: ascending seqs are the rows in order.
+    seqs.sort((a, b) => a - b);
+    chunk.forEach((e, i) => (e.seq = seqs[i]));
+    state.flushed += chunk.length;
+  }
+}
+
+function makeWriter(tx: Tx, state: WriterState): Writer {
   return {
     tx,
+    get changes() {
+      return state.entries.length;
+    },
     get lastSeq() {
-      return state.lastSeq;
+      return state.flushed ? state.entries[state.flushed - 1].seq : null;
+    },
+    seqOf(n) {
+      const seq = n < state.flushed ? state.entries[n].seq : null;
+      if (seq === null) throw new Error(`change ${n} has no seq yet (flush first)`);
+      return seq;
+    },
+    flush: () => flushLog(tx, state),
+    async read(entity, id) {
+      const key = `${entity}\u0000${id}`;
+      let row = state.rows.get(key);
+      if (row === undefined) {
+        row = await readEntity(tx, entity, id);
+        state.rows.set(key, row);
+      }
+      return row && { ...row };
     },
     async upsert(entity, rows) {
       const table = ENTITY_TABLES[entity];
@@ -47,21 +136,43 @@ function makeWriter(tx: Tx, state: { lastSeq: number | null }): Writer {
           .onConflictDoUpdate({ target: table.id, set: upsertSet(entity) })
           .returning()) as Record<string, unknown>[];
         const synced = written.map(toEntity);
-        const seqs = await tx
-          .insert(changeLog)
-          .values(synced.map((d) => ({ entity, entityId: d.id, op: 'upsert', data: d })))
-          .returning({ seq: changeLog.seq });
-        state.lastSeq = Math.max(state.lastSeq ?? 0, ...seqs.map((s) => s.seq));
+        for (const d of synced) {
+          state.entries.push({ row: { entity, entityId: d.id, op: 'upsert', data: d }, seq: null });
+          state.rows.set(`${entity}\u0000${d.id}`, { ...d });
+        }
         out.push(...synced);
       }
+      if (state.entries.length - state.flushed >= LOG_BUFFER) await flushLog(tx, state);
       return out;
     },
+    async step(fn) {
+      if (state.inStep) throw new Error('writer steps do not nest');
+      await control(tx, state.stepSavepoint ? [`RELEASE SAVEPOINT ${STEP}`, `SAVEPOINT ${STEP}`] : [`SAVEPOINT ${STEP}`]);
+      state.stepSavepoint = true;
+      state.inStep = true;
+      const before = state.entries.length;
+      try {
+        return await fn();
+      } catch (err) {
+        // If even the rollback fails, the transaction is unusable: that error (e.g. connection lost) decides.
+        await control(tx, [`ROLLBACK TO SAVEPOINT ${STEP}`]);
+        state.entries.length = before;
+        state.flushed = Math.min(state.flushed, before);
+        state.rows.clear();
+        throw err;
+      } finally {
+        state.inStep = false;
+      }
+    },
     async savepoint(fn) {
-      const before = state.lastSeq;
+      const before = state.entries.length;
       try {
         return await tx.transaction((sp) => fn(makeWriter(sp as Tx, state)));
       } catch (err) {
-        state.lastSeq = before;
+        // Rolled back to the savepoint: its change-log rows are gone, written or not.
+        state.entries.length = before;
+        state.flushed = Math.min(state.flushed, before);
+        state.rows.clear();
         throw err;
       }
     },
@@ -70,18 +181,23 @@ function makeWriter(tx: Tx, state: { lastSeq: number | null }): Writer {
 
 /**
  * The one write path for synced entities (commands, seed, simulator): one transaction, change-log
- * lock first, feed notified after COMMIT (never before: a client pulling early would miss rows).
+ * lock first, change log flushed before COMMIT, feed notified after COMMIT (never before: a client
+ * pulling early would miss rows).
  */
 export async function withWriteTx<T>(ctx: WriteContext, fn: (w: Writer) => Promise<T>): Promise<T> {
-  const state = { lastSeq: null as number | null };
+  const state: WriterState = { entries: [], flushed: 0, stepSavepoint: false, inStep: false, rows: new Map() };
+  let lastSeq: number | null = null;
   const value = await ctx.db.orm.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK})`);
-    const v = await fn(makeWriter(tx, state));
+    const w = makeWriter(tx, state);
+    const v = await fn(w);
+    await w.flush();
+    lastSeq = w.lastSeq;
     // Delivered at COMMIT to other server instances on the same PostgreSQL (see app.ts).
-    if (state.lastSeq !== null && ctx.db.kind === 'pg') await tx.execute(sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${String(state.lastSeq)})`);
+    if (lastSeq !== null && ctx.db.kind === 'pg') await tx.execute(sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${String(lastSeq)})`);
     return v;
   });
-  if (state.lastSeq !== null) ctx.feed.publish(state.lastSeq);
+  if (lastSeq !== null) ctx.feed.publish(lastSeq);
   return value;
 }
 

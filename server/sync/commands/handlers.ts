@@ -3,7 +3,7 @@ import type { Entity } from '../../../shared/domain/entities';
 import type { CommandArgs, CommandName } from '../../../shared/sync/commands';
 import type { SessionUser } from '../../auth/auth.service';
 import type { EntityRow } from '../../db/entity-tables';
-import { readEntity, type Writer } from '../writer';
+import type { Writer } from '../writer';
 import { FINAL_STATUSES, isCaseStatus } from './case-status';
 
 /** A definitive "no" (answered as `rejected` with this code); throw it before writing anything. */
@@ -24,7 +24,7 @@ export interface CommandContext {
 type Handler<N extends CommandName> = (w: Writer, args: CommandArgs<N>, c: CommandContext) => Promise<void>;
 
 async function mustRead(w: Writer, entity: Entity, id: string): Promise<EntityRow> {
-  const row = await readEntity(w.tx, entity, id);
+  const row = await w.read(entity, id);
   if (!row) throw new CommandRejected('not_found', `No ${entity} with id ${id}`);
   return row;
 }
