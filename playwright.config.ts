@@ -13,6 +13,8 @@ export const CHROMIUM_ARGS = [
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
   '--autoplay-policy=no-user-gesture-required',
+  // No GPU here: composite in software (SwiftShader GL compositing costs a core; WebGL still uses SwiftShader).
+  '--disable-gpu-compositing',
 ];
 
 export default defineConfig({

@@ -37,6 +37,9 @@ export interface ElectronPlatform {
 /** Phase 1 (before ready): scheme, single instance, security. Phase 2: wait for ready, then build the ports. */
 export async function startElectronPlatform(log: Logger): Promise<ElectronPlatform | null> {
   registerAppScheme();
+  // Wall PCs without a usable GPU: software compositing is far cheaper than emulated GL for 16–25
+  // video tiles (bench:video: Chromium CPU 165 % → 67 %, dropped frames 27 % → 0 %).
+  if (process.env.IOC_SOFTWARE_RENDERING === '1') app.disableHardwareAcceleration();
   if (!app.requestSingleInstanceLock()) {
     log('warn', 'another IOC Wall instance is running; exiting');
     app.quit();

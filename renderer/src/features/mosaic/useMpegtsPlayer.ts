@@ -9,8 +9,9 @@ const PLAYER_CONFIG: mpegts.Config = {
   enableStashBuffer: false,
   lazyLoad: false,
   liveBufferLatencyChasing: true,
-  liveBufferLatencyMaxLatency: 0.8,
-  liveBufferLatencyMinRemain: 0.2,
+  // Chase early: anything between MinRemain and MaxLatency is latency the operator sees (bench:video).
+  liveBufferLatencyMaxLatency: 0.45,
+  liveBufferLatencyMinRemain: 0.1,
   autoCleanupSourceBuffer: true,
   enableWorker: false,
 };
