@@ -183,6 +183,8 @@ export default [
   { files: TS, rules: { '@typescript-eslint/no-unused-vars': ['error', unusedVars] } },
   { files: JS, languageOptions: { globals: nodeGlobals, sourceType: 'module' } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
+  // Benchmarks pass functions to page.evaluate(): those bodies run in the browser.
+  { files: ['bench/**/*.mjs'], languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', MutationObserver: 'readonly', performance: 'readonly' } } },
   ...(reactHooks
     ? [
         {

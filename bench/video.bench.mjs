@@ -88,7 +88,7 @@ async function main() {
   const central = await V.startCentral(procs, { password: PASSWORD });
   const admin = await central.login('admin');
   const base = { group: 'traffic', unitId: null, location: [108.23, 15.32], enabled: true };
-  const rtspCam = (id, i) => ({ ...base, id, name: `Bench RTSP ${id}`, sources: { main: { type: 'rtsp', url: rtsp.url('/cam'), codec: 'h264' }, sub: { type: 'rtsp', url: rtsp.url('/cam'), codec: 'h264' } } });
+  const rtspCam = (id) => ({ ...base, id, name: `Bench RTSP ${id}`, sources: { main: { type: 'rtsp', url: rtsp.url('/cam'), codec: 'h264' }, sub: { type: 'rtsp', url: rtsp.url('/cam'), codec: 'h264' } } });
   const synCam = (id) => ({ ...base, id, name: `Bench synthetic ${id}`, sources: { main: { type: 'synthetic', url: `synthetic://${id}?size=1280x720` }, sub: { type: 'synthetic', url: `synthetic://${id}?size=640x360` } } });
   const cameras = [...TILE_CAMS.map(rtspCam), ...WARM_CAMS.map(rtspCam), ...COLD_CAMS.map(rtspCam), synCam(SYN_LAT), synCam(SYN_SOAK)];
   await central.registerCameras(admin, cameras);

@@ -3,6 +3,7 @@ import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
 import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
+import { FeedbackService } from '../services/feedback/feedback.service';
 import { MosaicService } from '../services/mosaic/mosaic.service';
 import type { HealthReport } from '../services/system/health.service';
 import type { Camera } from '../../shared/domain/entities';
@@ -65,6 +66,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const health = new HealthRegistry();
   const wall = new WallService({ displays: opts.displays, config, bus, log: opts.log });
   const central = new CentralService({ ...opts.central, dataDir: opts.dataDir, bus, log: opts.log });
+  const feedback = new FeedbackService({ db: () => central.cacheConnection(), enqueue: (name, args) => central.enqueueCommand(name, args), log: opts.log });
   const cameras = () => central.cameras();
   const mosaic = new MosaicService({ config, bus, log: opts.log, cameras });
   const streams = opts.streams?.({ dataDir: opts.dataDir, log: opts.log, cameras }) ?? null;
@@ -126,6 +128,14 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       getEndpoint: () => needStreams().endpoint(),
       listCameras: () => cameras(),
       getHealth: () => needStreams().health(),
+    },
+    feedback: {
+      query: (input) => feedback.query(input),
+      get: (input) => feedback.get(input.id),
+      lookups: () => feedback.lookups(),
+      assign: (input) => feedback.assign(input.caseId, input.agencyId, input.officer),
+      setStatus: (input) => feedback.setStatus(input.caseId, input.status, input.reason),
+      addNote: (input) => feedback.addNote(input.caseId, input.text),
     },
     mosaic: {
       getState: (input) => mosaic.get(input.displayId),

@@ -27,7 +27,7 @@ describe('openCacheDb', () => {
 
   it('matches the drizzle schema column for column (migrations and schema.ts cannot drift)', () => {
     const db = openCacheDb(join(dir, 'cache.db'));
-    for (const table of [schema.cacheRows, schema.syncState, schema.outbox, schema.optimistic, schema.rejected, schema.session]) {
+    for (const table of [schema.cacheRows, schema.syncState, schema.outbox, schema.optimistic, schema.rejected, schema.session, schema.feedbackQueue]) {
       const cfg = getTableConfig(table);
       const info = db.sqlite.prepare(`PRAGMA table_info(${cfg.name})`).all() as Array<{ name: string; notnull: number; pk: number }>;
       const pkCols = new Set(cfg.primaryKeys.flatMap((pk) => pk.columns.map((c) => c.name)));
@@ -49,7 +49,7 @@ describe('openCacheDb', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => openCacheDb(file)).toThrow(CacheTooNewError);
-    expect(() => openCacheDb(file)).toThrow(/schema version 99, newer than this app knows \(2\)/);
+    expect(() => openCacheDb(file)).toThrow(new RegExp(`schema version 99, newer than this app knows \\(${LATEST_VERSION}\\)`));
     const again = new Database(file);
     expect(again.pragma('user_version', { simple: true })).toBe(99);
     again.close();
@@ -127,5 +127,46 @@ describe('migrations N-1 → N', () => {
     v2.sqlite.exec("DELETE FROM outbox WHERE mutation_id = 'm1'");
     expect(v2.sqlite.prepare('SELECT count(*) AS n FROM optimistic').get()).toEqual({ n: 0 });
     v2.close();
+  });
+
+  it('3: builds the feedback queue from cached cases, keeps it in step through triggers, searches without diacritics', () => {
+    const file = join(dir, 'cache.db');
+    const v2 = openCacheDb(file, { targetVersion: 2 });
+    const fc = (id: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ id, title: 'Mặt đường hư hỏng', description: 'Ổ gà lớn', address: 'Thôn 2, xã Trà Đốc', category: 'road_damage', status: 'received', level: 'urgent', unitId: 'vn-2025:20920', agencyId: null, location: null, receivedAt: '2026-03-02T08:00:00+07:00', updatedAt: '2026-03-02T08:00:00+07:00', ...extra });
+    v2.sqlite.prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?)').run('feedback_case', 'fc-1', fc('fc-1'), 5);
+    v2.sqlite.prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?)').run('feedback_case', 'fc-2', fc('fc-2', { title: 'Đèn đường không sáng', status: 'assigned', agencyId: 'ag-1', receivedAt: '2026-03-01T01:00:00Z' }), 6);
+    v2.sqlite.prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?)').run('alert', 'a1', '{"id":"a1"}', 7);
+    v2.sqlite.prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?)').run('case_event', 'e1', '{"id":"e1","caseId":"fc-1","at":"2026-03-02T08:00:00+07:00"}', 8);
+    v2.close();
+
+    const v3 = openCacheDb(file, { targetVersion: 3 });
+    expect(v3.version).toBe(3);
+    const queue = () => v3.sqlite.prepare('SELECT id, status, level, received, unit_id, agency_id, seq FROM feedback_queue ORDER BY id').all();
+    // backfilled; receivedAt as epoch ms whatever its offset
+    expect(queue()).toEqual([
+      { id: 'fc-1', status: 'received', level: 'urgent', received: Date.parse('2026-03-02T01:00:00Z'), unit_id: 'vn-2025:20920', agency_id: null, seq: 5 },
+      { id: 'fc-2', status: 'assigned', level: 'urgent', received: Date.parse('2026-03-01T01:00:00Z'), unit_id: 'vn-2025:20920', agency_id: 'ag-1', seq: 6 },
+    ]);
+    const search = (q: string) => v3.sqlite.prepare('SELECT q.id FROM feedback_fts f JOIN feedback_queue q ON q.rid = f.rowid WHERE feedback_fts MATCH ? ORDER BY q.id').pluck().all(q);
+    expect(search('"duong"* "hu"*')).toEqual(['fc-1']);
+    expect(search('"duong"*')).toEqual(['fc-1', 'fc-2']);
+    expect(search('"tra"* "doc"*')).toEqual(['fc-1', 'fc-2']);
+    expect(search('"den"*')).toEqual(['fc-2']);
+
+    // later writes through the ordinary upsert/delete keep queue and search in step
+    v3.sqlite
+      .prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?) ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, seq = excluded.seq')
+      .run('feedback_case', 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', description: '', status: 'assigned' }), 9);
+    v3.sqlite.prepare("DELETE FROM cache_rows WHERE entity = 'feedback_case' AND id = 'fc-2'").run();
+    expect(queue()).toEqual([{ id: 'fc-1', status: 'assigned', level: 'urgent', received: Date.parse('2026-03-02T01:00:00Z'), unit_id: 'vn-2025:20920', agency_id: null, seq: 9 }]);
+    expect(search('"duong"*')).toEqual([]);
+    expect(search('"sat"* "lo"*')).toEqual(['fc-1']);
+    expect(v3.sqlite.prepare('SELECT count(*) FROM feedback_fts').pluck().get()).toBe(1);
+    // other entities untouched; case history indexed by case
+    expect(v3.sqlite.prepare('SELECT count(*) FROM cache_rows').pluck().get()).toBe(3);
+    const plan = v3.sqlite.prepare("EXPLAIN QUERY PLAN SELECT data FROM cache_rows INDEXED BY ce_case WHERE entity = 'case_event' AND json_extract(data, '$.caseId') = 'fc-1'").all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join()).toContain('ce_case');
+    v3.close();
   });
 });

@@ -77,6 +77,59 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX optimistic_row ON optimistic (entity, id);
       `),
   },
+  {
+    // The feedback queue filters, sorts and counts 100k cases. Expression indexes on the row JSON
+    // were measured too slow (SQLite re-evaluates json_extract even from a "covering" index), so
+    // the queue columns live in a side table kept by triggers, in the same transaction as every
+    // cache_rows write, using built-in functions only (any connection can write the cache).
+    // receivedAt is stored as epoch ms so +07:00 and Z offsets compare as instants. Search goes
+    // through FTS5: unicode61 with remove_diacritics folds the marks, the trigger folds đ/Đ (not a
+    // decomposable letter). case_event rows are looked up per case.
+    version: 3,
+    name: 'feedback-queue',
+    up: (db) => {
+      const cols = (r: string) => `
+        json_extract(${r}.data, '$.status'), json_extract(${r}.data, '$.level'),
+        CAST(round(unixepoch(json_extract(${r}.data, '$.receivedAt'), 'subsec') * 1000) AS INTEGER),
+        json_extract(${r}.data, '$.unitId'), json_extract(${r}.data, '$.agencyId'), ${r}.seq`;
+      const text = (r: string) => `replace(replace(
+        coalesce(json_extract(${r}.data, '$.title'), '') || ' ' || coalesce(json_extract(${r}.data, '$.description'), '') || ' ' ||
+        coalesce(json_extract(${r}.data, '$.address'), '') || ' ' || ${r}.id, 'đ', 'd'), 'Đ', 'D')`;
+      const upsert = `
+        DELETE FROM feedback_fts WHERE rowid = (SELECT rid FROM feedback_queue WHERE id = new.id);
+        INSERT INTO feedback_queue (id, status, level, received, unit_id, agency_id, seq) VALUES (new.id, ${cols('new')})
+          ON CONFLICT (id) DO UPDATE SET status = excluded.status, level = excluded.level, received = excluded.received,
+            unit_id = excluded.unit_id, agency_id = excluded.agency_id, seq = excluded.seq;
+        INSERT INTO feedback_fts (rowid, text) SELECT rid, ${text('new')} FROM feedback_queue WHERE id = new.id;`;
+      db.exec(`
+        CREATE TABLE feedback_queue (
+          rid INTEGER PRIMARY KEY,
+          id TEXT NOT NULL UNIQUE,
+          status TEXT,
+          level TEXT,
+          received INTEGER,
+          unit_id TEXT,
+          agency_id TEXT,
+          seq INTEGER NOT NULL
+        );
+        CREATE INDEX fq_status ON feedback_queue (status, level, received, id);
+        CREATE INDEX fq_received ON feedback_queue (received, id, status, level);
+        CREATE INDEX fq_unit ON feedback_queue (unit_id, received, id, status, level);
+        CREATE INDEX fq_agency ON feedback_queue (agency_id, received, id, status, level);
+        CREATE VIRTUAL TABLE feedback_fts USING fts5 (text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER feedback_queue_insert AFTER INSERT ON cache_rows WHEN new.entity = 'feedback_case' BEGIN ${upsert} END;
+        CREATE TRIGGER feedback_queue_update AFTER UPDATE ON cache_rows WHEN new.entity = 'feedback_case' BEGIN ${upsert} END;
+        CREATE TRIGGER feedback_queue_delete AFTER DELETE ON cache_rows WHEN old.entity = 'feedback_case' BEGIN
+          DELETE FROM feedback_fts WHERE rowid = (SELECT rid FROM feedback_queue WHERE id = old.id);
+          DELETE FROM feedback_queue WHERE id = old.id;
+        END;
+        INSERT INTO feedback_queue (id, status, level, received, unit_id, agency_id, seq)
+          SELECT c.id, ${cols('c')} FROM cache_rows c WHERE c.entity = 'feedback_case';
+        INSERT INTO feedback_fts (rowid, text) SELECT q.rid, ${text('c')} FROM feedback_queue q JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = q.id;
+        CREATE INDEX ce_case ON cache_rows (json_extract(data, '$.caseId'), json_extract(data, '$.at')) WHERE entity = 'case_event';
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

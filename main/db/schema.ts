@@ -17,7 +17,36 @@ export const cacheRows = sqliteTable(
     /** Change-log position of the change that wrote this row. */
     seq: integer('seq').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.entity, t.id] })],
+  (t) => [
+    primaryKey({ columns: [t.entity, t.id] }),
+    // Migration 3: case history is looked up per case.
+    index('ce_case').on(sql.raw(`json_extract(data, '$.caseId')`), sql.raw(`json_extract(data, '$.at')`)).where(sql`${t.entity} = 'case_event'`),
+  ],
+);
+
+/**
+ * The feedback queue's columns of every cached feedback_case row, kept by triggers on cache_rows
+ * (migration 3), plus the FTS5 table `feedback_fts` (rowid = rid; not expressible in drizzle).
+ */
+export const feedbackQueue = sqliteTable(
+  'feedback_queue',
+  {
+    rid: integer('rid').primaryKey(),
+    id: text('id').notNull().unique(),
+    status: text('status'),
+    level: text('level'),
+    /** receivedAt, epoch ms. */
+    received: integer('received'),
+    unitId: text('unit_id'),
+    agencyId: text('agency_id'),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [
+    index('fq_status').on(t.status, t.level, t.received, t.id),
+    index('fq_received').on(t.received, t.id, t.status, t.level),
+    index('fq_unit').on(t.unitId, t.received, t.id, t.status, t.level),
+    index('fq_agency').on(t.agencyId, t.received, t.id, t.status, t.level),
+  ],
 );
 
 /** Small key/value store: cursor, asOf, lastPullAt, clientId, clientSeq. */

@@ -3,6 +3,7 @@ import { wallContract } from './wall.contract';
 import { syncContract } from './sync.contract';
 import { dataContract } from './data.contract';
 import { mosaicContract, streamsContract } from './streams.contract';
+import { feedbackContract } from './feedback.contract';
 import type { ContractBridge, ContractClient, ContractImpl } from './rpc';
 
 /** The whole renderer ↔ main contract. Add a namespace here and both transports carry it. */
@@ -13,6 +14,7 @@ export const appContract = {
   data: dataContract,
   streams: streamsContract,
   mosaic: mosaicContract,
+  feedback: feedbackContract,
 };
 export type AppContract = typeof appContract;
 export type AppImpl = ContractImpl<AppContract>;
@@ -25,6 +27,7 @@ export * from './wall.contract';
 export * from './sync.contract';
 export * from './data.contract';
 export * from './streams.contract';
+export * from './feedback.contract';
 export * from '../video/streams';
 export * from '../video/mosaic';
 export * from '../wall/profile';

@@ -196,6 +196,16 @@ export class CentralService {
     return this.embedded?.pid() ?? null;
   }
 
+  /** The cache connection for read-side services (the feedback queue); null until start(). */
+  cacheConnection(): CacheDb['sqlite'] | null {
+    return this.db?.sqlite ?? null;
+  }
+
+  /** Queue an operator command in the outbox (works offline); returns its mutation id. */
+  enqueueCommand(name: Parameters<SyncEngine['enqueue']>[0], args: Record<string, unknown>): string {
+    return this.command(name, args);
+  }
+
   repoForTests(): CacheRepo {
     return this.requireRepo();
   }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
 import { ConsoleView } from '../features/console/ConsoleView';
+import { FeedbackView } from '../features/feedback/FeedbackView';
 import { MosaicView } from '../features/mosaic/MosaicView';
 import { EmptyState } from './EmptyState';
 import { useConnection, useHealth, useSyncStatus, useWallState } from './hooks';
@@ -52,6 +53,8 @@ export function App() {
         ) : view === 'mosaic' ? (
           // A page pinned to the mosaic without ?display= (an operator's laptop) edits the first display's.
           <MosaicView displayId={displayId ?? wall.displays[0]?.id ?? '1'} />
+        ) : view === 'feedback' ? (
+          <FeedbackView layout={resolved?.layout} />
         ) : view ? (
           <EmptyState view={view} />
         ) : null}

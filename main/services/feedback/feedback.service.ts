@@ -1,0 +1,520 @@
+import type Database from 'better-sqlite3';
+import { IocError } from '../../../shared/contracts/rpc';
+import type { FeedbackDetail, FeedbackFilters, FeedbackLookups, FeedbackQueryResult, FeedbackRow, FeedbackSort, PendingAction } from '../../../shared/contracts/feedback.contract';
+import { AdminUnit, Agency, CaseEvent, FeedbackCase } from '../../../shared/domain/entities';
+import { findDuplicateCandidates } from '../../../shared/feedback/duplicates';
+import type { SlaPolicy } from '../../../shared/feedback/sla';
+import type { CommandName } from '../../../shared/sync/commands';
+import type { Logger } from '../../core/dispatcher';
+import { CE, CE_AT, CE_CASE, ftsQuery, LEVEL_RANK, placeholders, Q, searchTokens, sqlString } from './feedback.sql';
+import { matchesTokens } from './fold';
+import { HANDLE_STATUSES, LEVELS, phaseOf, SlaIndex, type Thresholds } from './sla-index';
+import { allowedStatusChanges, canAssign, SERVER_STATUSES, statusRank } from './status-map';
+
+const PHASE_SQL = { accept: `q.status = 'received'`, handle: `q.status IN (${HANDLE_STATUSES.map(sqlString).join(', ')})` } as const;
+
+export interface FeedbackServiceDeps {
+  /** The local cache connection (null until it is open). */
+  db: () => Database.Database | null;
+  /** Queue a command in the outbox (CentralService.enqueueCommand); returns its mutation id. */
+  enqueue: (name: CommandName, args: Record<string, unknown>) => string;
+  now?: () => Date;
+  policy?: SlaPolicy;
+  log?: Logger;
+  /** Queries slower than this are logged (ms). */
+  slowQueryMs?: number;
+}
+
+export interface QueryInput {
+  filters: FeedbackFilters;
+  sort: FeedbackSort;
+  offset: number;
+  limit: number;
+}
+
+/** A case as the queue sees it: server truth with the operator's pending overlay. */
+interface Item {
+  id: string;
+  data: Record<string, unknown>;
+  status: string;
+  level: string;
+  /** receivedAt, epoch ms (NaN if unreadable). */
+  received: number;
+  pending: boolean;
+}
+
+type Skip = { status?: boolean; sla?: boolean };
+interface Where {
+  sql: string;
+  params: unknown[];
+}
+interface SortPart {
+  expr: string;
+  dir: 'asc' | 'desc';
+  of: (i: Pick<Item, 'id' | 'status' | 'level' | 'received'>) => number | string;
+}
+
+const LEVEL_ORDER: Record<string, number> = { urgent: 0, normal: 1, complex: 2 };
+
+/**
+ * The citizen-feedback queue over the local cache: filters, sorts and counts in SQL on the
+ * migration-3 indexes; SLA states from shared/feedback (exact thresholds, see sla-index.ts); rows
+ * with a pending operator action are evaluated on their overlaid state (status/agency as the operator
+ * set them) and merged into the page at their sorted position.
+ */
+export class FeedbackService {
+  private readonly sla: SlaIndex;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: FeedbackServiceDeps) {
+    this.sla = new SlaIndex(deps.policy);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  // ---- query ----------------------------------------------------------------------------------
+
+  query(input: QueryInput): FeedbackQueryResult {
+    const started = performance.now();
+    const db = this.requireDb();
+    const nowMs = this.now().getTime();
+    const th = this.sla.thresholds(nowMs);
+    const { filters: f, sort } = input;
+    const pendingItems = this.pendingItems(db);
+    const pendingIds = pendingItems.map((p) => p.id);
+
+    // The search runs once; the statements below reuse its row ids.
+    const tokens = searchTokens(f.text);
+    const textRids = tokens.length ? JSON.stringify(db.prepare(`SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?`).pluck().all(ftsQuery(tokens))) : null;
+    const where = (skip: Skip = {}) => this.where(f, th, pendingIds, textRids, skip);
+
+    // Pending rows, judged on their overlaid state.
+    const pendMatch = pendingItems.filter((p) => this.matches(p, f, th, {}));
+
+    // total
+    const w = where();
+    const sqlTotal = (db.prepare(`SELECT count(*) FROM ${Q} q WHERE ${w.sql}`).pluck().get(...w.params) as number) ?? 0;
+    const total = sqlTotal + pendMatch.length;
+
+    // counts (faceted)
+    const byStatus: Record<string, number> = {};
+    const ws = where({ status: true });
+    for (const [st, n] of db.prepare(`SELECT q.status, count(*) FROM ${Q} q WHERE ${ws.sql} GROUP BY q.status`).raw().all(...ws.params) as Array<[unknown, number]>) {
+      if (typeof st === 'string') byStatus[st] = n;
+    }
+    for (const p of pendingItems) if (this.matches(p, f, th, { status: true })) byStatus[p.status] = (byStatus[p.status] ?? 0) + 1;
+    const wl = where({ sla: true });
+    // One indexed range count per (level, phase) on fq_status: a sum over every row is 10× slower.
+    let overdueN = 0;
+    let dueSoonN = 0;
+    for (const g of th.groups) {
+      const base = `SELECT count(*) FROM ${Q} q WHERE ${wl.sql} AND q.level = ? AND ${PHASE_SQL[g.phase]} AND q.received`;
+      overdueN += db.prepare(`${base} <= ?`).pluck().get(...wl.params, g.level, g.overdueMax) as number;
+      dueSoonN += db.prepare(`${base} > ? AND q.received <= ?`).pluck().get(...wl.params, g.level, g.overdueMax, g.dueSoonMax) as number;
+    }
+    const slaCounts = { overdue: overdueN, dueSoon: dueSoonN };
+    for (const p of pendingItems) {
+      if (!this.matches(p, f, th, { sla: true })) continue;
+      const s = this.slaFlags(p, th);
+      if (s.overdue) slaCounts.overdue++;
+      if (s.dueSoon) slaCounts.dueSoon++;
+    }
+
+    // the page
+    const ids = input.limit === 0 ? [] : sort.by === 'dueAt' ? this.pageByDue(db, w, pendMatch, sort, input.offset, input.limit) : this.pageBySql(db, w, pendMatch, sort, input.offset, input.limit);
+    const items = this.load(db, ids, pendingItems);
+    const rows: FeedbackRow[] = [];
+    for (const id of ids) {
+      const it = items.get(id);
+      const row = it && this.toRow(it, nowMs);
+      if (row) rows.push(row);
+    }
+
+    const ms = performance.now() - started;
+    if (ms > (this.deps.slowQueryMs ?? 250)) this.deps.log?.('warn', 'slow feedback query', { ms: Math.round(ms), filters: f, sort, offset: input.offset });
+    return { total, rows, counts: { byStatus, overdue: slaCounts.overdue, dueSoon: slaCounts.dueSoon }, now: new Date(nowMs).toISOString() };
+  }
+
+  // ---- one case -------------------------------------------------------------------------------
+
+  get(id: string): FeedbackDetail {
+    const db = this.requireDb();
+    const nowMs = this.now().getTime();
+    const item = this.load(db, [id], this.pendingItems(db)).get(id);
+    const row = item && this.toRow(item, nowMs);
+    if (!item || !row) throw new IocError('not_found', `No feedback case ${id} in the local cache`);
+
+    const history = (db.prepare(`SELECT data FROM cache_rows INDEXED BY ce_case WHERE ${CE} AND ${CE_CASE} = ? ORDER BY ${CE_AT} DESC, id DESC`).all(id) as Array<{ data: string }>)
+      .map((r) => CaseEvent.safeParse(JSON.parse(r.data)))
+      .filter((p) => p.success)
+      .map((p) => p.data)
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+
+    const pendingActions: PendingAction[] = (
+      db.prepare(`SELECT mutation_id, name, args, created_at, actor FROM outbox WHERE name LIKE 'case.%' AND json_extract(args, '$.caseId') = ? ORDER BY client_seq`).all(id) as Array<{
+        mutation_id: string;
+        name: string;
+        args: string;
+        created_at: string;
+        actor: string;
+      }>
+    ).map((r) => ({ mutationId: r.mutation_id, name: r.name, args: JSON.parse(r.args) as unknown, createdAt: r.created_at, actor: r.actor }));
+
+    const c = row.case;
+    let duplicates: FeedbackDetail['duplicates'] = [];
+    if (c.location) {
+      // ~50 m is ~0.0005° of latitude; a generous box keeps the scan to one category's open cases nearby.
+      const [lon, lat] = c.location;
+      const near = db
+        .prepare(
+          `SELECT c.data FROM ${Q} q JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = q.id
+             WHERE (${PHASE_SQL.accept} OR ${PHASE_SQL.handle}) AND q.id <> ? AND json_extract(c.data, '$.category') = ?
+             AND json_extract(c.data, '$.location[0]') BETWEEN ? AND ? AND json_extract(c.data, '$.location[1]') BETWEEN ? AND ?`,
+        )
+        .all(id, c.category, lon - 0.002, lon + 0.002, lat - 0.002, lat + 0.002) as Array<{ data: string }>;
+      const open = near.map((r) => FeedbackCase.safeParse(JSON.parse(r.data))).flatMap((p) => (p.success ? [p.data] : []));
+      const candidates = open.map((o) => ({ id: o.id, category: o.category, location: o.location, receivedAt: Date.parse(o.receivedAt), row: o }));
+      duplicates = findDuplicateCandidates({ id: c.id, category: c.category, location: c.location }, candidates, { radiusM: 50 }).map((d) => ({ case: d.case.row, distanceM: Math.round(d.distanceM * 10) / 10 }));
+    }
+
+    const unit = c.unitId ? this.entity(db, 'admin_unit', c.unitId, AdminUnit) : null;
+    const agency = c.agencyId ? this.entity(db, 'agency', c.agencyId, Agency) : null;
+    return {
+      row,
+      history,
+      pendingActions,
+      duplicates,
+      unit,
+      agency,
+      allowedStatuses: allowedStatusChanges(c.status),
+      canAssign: canAssign(c.status),
+      photos: photosOf(item.data),
+    };
+  }
+
+  lookups(): FeedbackLookups {
+    const db = this.requireDb();
+    const perUnit = db.prepare(`SELECT unit_id AS u, count(*) AS n FROM ${Q} GROUP BY unit_id`).all() as Array<{ u: unknown; n: number }>;
+    const units: FeedbackLookups['units'] = [];
+    for (const r of perUnit) {
+      if (typeof r.u !== 'string') continue;
+      const unit = this.entity(db, 'admin_unit', r.u, AdminUnit);
+      units.push({ id: r.u, name: unit?.name ?? r.u, cases: r.n });
+    }
+    units.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    const agencies = (db.prepare(`SELECT data FROM cache_rows WHERE entity = 'agency' ORDER BY id`).all() as Array<{ data: string }>)
+      .map((r) => Agency.safeParse(JSON.parse(r.data)))
+      .flatMap((p) => (p.success ? [{ id: p.data.id, name: p.data.name, kind: p.data.kind, unitId: p.data.unitId }] : []))
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+    const present = (db.prepare(`SELECT DISTINCT status FROM ${Q}`).pluck().all() as unknown[]).filter((s): s is string => typeof s === 'string');
+    const statuses = [...SERVER_STATUSES, ...present.filter((s) => !(SERVER_STATUSES as readonly string[]).includes(s)).sort()];
+    return { units, agencies, statuses, openStatuses: statuses.filter((st) => phaseOf(st) !== 'done') };
+  }
+
+  // ---- actions (outbox) -----------------------------------------------------------------------
+
+  assign(caseId: string, agencyId: string, officer?: string): { mutationId: string; queued: true } {
+    const c = this.current(caseId);
+    if (!canAssign(c.status)) throw new IocError('conflict', `A case in status '${c.status}' cannot be assigned (triage it first, or re-open it)`);
+    return { mutationId: this.deps.enqueue('case.assign', { caseId, agencyId, ...(officer ? { officer } : {}) }), queued: true };
+  }
+
+  setStatus(caseId: string, status: string, reason?: string): { mutationId: string; queued: true } {
+    const c = this.current(caseId);
+    const option = allowedStatusChanges(c.status).find((o) => o.status === status);
+    if (!option) throw new IocError('conflict', `The workflow does not allow '${c.status}' → '${status}'`);
+    if (option.needsReason && !reason?.trim()) throw new IocError('invalid_input', `'${status}' needs a reason`, [{ path: 'reason', message: 'required' }]);
+    return { mutationId: this.deps.enqueue('case.setStatus', { caseId, status, ...(reason?.trim() ? { reason: reason.trim() } : {}) }), queued: true };
+  }
+
+  addNote(caseId: string, text: string): { mutationId: string; queued: true } {
+    this.current(caseId);
+    return { mutationId: this.deps.enqueue('case.addNote', { caseId, text }), queued: true };
+  }
+
+  // ---- internals: WHERE -----------------------------------------------------------------------
+
+  private where(f: FeedbackFilters, th: Thresholds, pendingIds: readonly string[], textRids: string | null, skip: Skip): Where {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (pendingIds.length) {
+      parts.push(`q.id NOT IN (${placeholders(pendingIds.length)})`);
+      params.push(...pendingIds);
+    }
+    if (!skip.status && f.status?.length) {
+      parts.push(`q.status IN (${placeholders(f.status.length)})`);
+      params.push(...f.status);
+    }
+    if (f.level?.length) {
+      parts.push(`q.level IN (${placeholders(f.level.length)})`);
+      params.push(...f.level);
+    }
+    if (f.unitId) {
+      parts.push(`q.unit_id = ?`);
+      params.push(f.unitId);
+    }
+    if (f.agencyId) {
+      parts.push(`q.agency_id = ?`);
+      params.push(f.agencyId);
+    }
+    if (textRids !== null) {
+      parts.push(`q.rid IN (SELECT value FROM json_each(?))`);
+      params.push(textRids);
+    }
+    if (!skip.sla && (f.overdue || f.dueSoon)) {
+      const flags = [f.overdue && this.slaSql(th, 'overdue'), f.dueSoon && this.slaSql(th, 'dueSoon')].filter(Boolean);
+      parts.push(`(${flags.join(' OR ')})`);
+    }
+    return { sql: parts.length ? parts.join(' AND ') : '1', params };
+  }
+
+  /** SQL boolean: the row's running clock is overdue / due soon at the thresholds' instant. */
+  private slaSql(th: Thresholds, which: 'overdue' | 'dueSoon'): string {
+    const terms = th.groups.map((g) => {
+      const range = which === 'overdue' ? `q.received <= ${g.overdueMax}` : `q.received > ${g.overdueMax} AND q.received <= ${g.dueSoonMax}`;
+      return `(${PHASE_SQL[g.phase]} AND q.level = '${g.level}' AND ${range})`;
+    });
+    return `(${terms.join(' OR ')})`;
+  }
+
+  /** The same predicate in JS, for pending (overlaid) rows. */
+  private matches(it: Item, f: FeedbackFilters, th: Thresholds, skip: Skip): boolean {
+    if (!skip.status && f.status?.length && !f.status.includes(it.status)) return false;
+    if (f.level?.length && !(f.level as string[]).includes(it.level)) return false;
+    if (f.unitId && it.data.unitId !== f.unitId) return false;
+    if (f.agencyId && it.data.agencyId !== f.agencyId) return false;
+    const tokens = searchTokens(f.text);
+    if (tokens.length && !matchesTokens([it.data.title, it.data.description, it.data.address, it.id].map((v) => (typeof v === 'string' ? v : '')).join(' '), tokens)) return false;
+    if (!skip.sla && (f.overdue || f.dueSoon)) {
+      const s = this.slaFlags(it, th);
+      if (!((f.overdue && s.overdue) || (f.dueSoon && s.dueSoon))) return false;
+    }
+    return true;
+  }
+
+  private slaFlags(it: Pick<Item, 'status' | 'level' | 'received'>, th: Thresholds): { overdue: boolean; dueSoon: boolean } {
+    const phase = phaseOf(it.status);
+    if (phase === 'done' || Number.isNaN(it.received)) return { overdue: false, dueSoon: false };
+    const g = th.groups.find((x) => x.level === it.level && x.phase === phase);
+    if (!g) return { overdue: false, dueSoon: false };
+    return { overdue: it.received <= g.overdueMax, dueSoon: it.received > g.overdueMax && it.received <= g.dueSoonMax };
+  }
+
+  // ---- internals: pages -----------------------------------------------------------------------
+
+  private sortParts(sort: Pick<FeedbackSort, 'by' | 'dir'>): SortPart[] {
+    const recv: SortPart = { expr: 'q.received', dir: 'desc', of: (i) => i.received };
+    const id: SortPart = { expr: 'q.id', dir: 'desc', of: (i) => i.id };
+    switch (sort.by) {
+      case 'level':
+        return [{ expr: LEVEL_RANK, dir: sort.dir, of: (i) => LEVEL_ORDER[i.level] ?? 3 }, recv, id];
+      case 'status':
+        return [{ expr: statusRankSql(), dir: sort.dir, of: (i) => statusRank(i.status) }, recv, id];
+      default:
+        return [
+          { ...recv, dir: sort.dir },
+          { ...id, dir: sort.dir },
+        ];
+    }
+  }
+
+  /** Sorted in SQL (index order or SQLite's top-N sorter); pending rows merged at their positions. */
+  private pageBySql(db: Database.Database, w: Where, pend: Item[], sort: Pick<FeedbackSort, 'by' | 'dir'>, offset: number, limit: number): string[] {
+    const parts = this.sortParts(sort);
+    const orderBy = parts.map((p) => `${p.expr} ${p.dir.toUpperCase()}`).join(', ');
+    const page = (off: number) => db.prepare(`SELECT q.id FROM ${Q} q WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).pluck().all(...w.params, limit, off) as string[];
+    if (!pend.length) return page(offset);
+    // Global position of a pending row = server rows sorting before it + pending rows before it
+    // (one pass for all pending rows).
+    const sorted = [...pend].sort((a, b) => compareParts(parts, a, b));
+    const befores = sorted.map((p) => beforeSql(parts, p));
+    const sums = befores.map((b) => `coalesce(sum(${b.sql}), 0)`).join(', ');
+    const counts = db.prepare(`SELECT ${sums} FROM ${Q} q WHERE ${w.sql}`).raw().get(...befores.flatMap((b) => b.params), ...w.params) as number[];
+    const positions = sorted.map((p, i) => ({ id: p.id, pos: counts[i] + i }));
+    const pendBefore = positions.filter((p) => p.pos < offset).length;
+    const server = page(offset - pendBefore);
+    const out: string[] = [];
+    let s = 0;
+    for (let pos = offset; pos < offset + limit; pos++) {
+      const p = positions.find((x) => x.pos === pos);
+      if (p) out.push(p.id);
+      else if (s < server.length) out.push(server[s++]);
+      else break;
+    }
+    return out;
+  }
+
+  /**
+   * Sorted by (due instant, receivedAt, id). Within one (level, phase) group the due instant never
+   * decreases as receivedAt grows, so each group's rows in receivedAt order (from fq_status, at most
+   * offset + limit of them) are already in due order: the page is a merge of six index-ordered
+   * streams plus the pending rows. Rows without a running clock (closed, undated) follow, newest first.
+   */
+  private pageByDue(db: Database.Database, w: Where, pend: Item[], sort: FeedbackSort, offset: number, limit: number): string[] {
+    const asc = sort.dir === 'asc';
+    const need = offset + limit;
+    const timed = (p: Pick<Item, 'status' | 'level' | 'received'>) => phaseOf(p.status) !== 'done' && p.level in LEVEL_ORDER && Number.isFinite(p.received);
+    type Key = { id: string; due: number; received: number };
+    const streams: Key[][] = [];
+    for (const level of LEVELS)
+      for (const phase of ['accept', 'handle'] as const) {
+        const rows = db
+          .prepare(`SELECT q.id, q.received FROM ${Q} q WHERE ${w.sql} AND ${PHASE_SQL[phase]} AND q.level = ? AND q.received IS NOT NULL ORDER BY q.received ${asc ? 'ASC' : 'DESC'}, q.id ${asc ? 'ASC' : 'DESC'} LIMIT ?`)
+          .raw()
+          .all(...w.params, level, need) as Array<[string, number]>;
+        streams.push(rows.map(([id, received]) => ({ id, received, due: this.sla.dueAt(level, phase, received) })));
+      }
+    const pendKeys = pend.filter(timed).map((p) => ({ id: p.id, received: p.received, due: this.sla.dueAt(p.level as 'urgent', phaseOf(p.status) as 'accept', p.received) }));
+    const cmp = (x: Key, y: Key) => {
+      const c = x.due - y.due || x.received - y.received || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+      return asc ? c : -c;
+    };
+    streams.push(pendKeys.sort(cmp));
+    const heads = streams.map(() => 0);
+    const out: string[] = [];
+    let timedCount = 0;
+    for (let k = 0; k < need; k++) {
+      let best = -1;
+      for (let i = 0; i < streams.length; i++) if (heads[i] < streams[i].length && (best < 0 || cmp(streams[i][heads[i]], streams[best][heads[best]]) < 0)) best = i;
+      if (best < 0) break;
+      const key = streams[best][heads[best]++];
+      timedCount++;
+      if (k >= offset) out.push(key.id);
+    }
+    if (out.length < limit) {
+      // How many timed rows there are in all, to know where the untimed tail starts.
+      const timedSql = `(${PHASE_SQL.accept} OR ${PHASE_SQL.handle}) AND q.level IN ('urgent', 'normal', 'complex') AND q.received IS NOT NULL`;
+      const totalTimed = timedCount < need ? timedCount : (db.prepare(`SELECT count(*) FROM ${Q} q WHERE ${w.sql} AND ${timedSql}`).pluck().get(...w.params) as number) + pendKeys.length;
+      const tailWhere = { sql: `${w.sql} AND NOT coalesce(${timedSql}, 0)`, params: w.params };
+      out.push(...this.pageBySql(db, tailWhere, pend.filter((p) => !timed(p)), { by: 'receivedAt', dir: 'desc' }, Math.max(0, offset - totalTimed), limit - out.length));
+    }
+    return out;
+  }
+
+  // ---- internals: rows ------------------------------------------------------------------------
+
+  /** Feedback rows with a pending overlay, overlaid (in the order the operator acted). */
+  private pendingItems(db: Database.Database): Item[] {
+    const rows = db
+      .prepare(
+        `SELECT c.id AS id, c.data AS data, o.patch AS patch FROM optimistic o JOIN outbox q ON q.mutation_id = o.mutation_id
+           JOIN cache_rows c ON c.entity = o.entity AND c.id = o.id WHERE o.entity = 'feedback_case' ORDER BY q.client_seq`,
+      )
+      .all() as Array<{ id: string; data: string; patch: string }>;
+    const byId = new Map<string, Record<string, unknown>>();
+    for (const r of rows) {
+      const base = byId.get(r.id) ?? (JSON.parse(r.data) as Record<string, unknown>);
+      byId.set(r.id, Object.assign(base, JSON.parse(r.patch) as object));
+    }
+    return [...byId].map(([id, data]) => toItem(id, data, true));
+  }
+
+  private load(db: Database.Database, ids: readonly string[], pending: Item[]): Map<string, Item> {
+    const out = new Map<string, Item>();
+    const pend = new Map(pending.map((p) => [p.id, p]));
+    const rest = ids.filter((id) => !pend.has(id));
+    for (const id of ids) if (pend.has(id)) out.set(id, pend.get(id)!);
+    for (let i = 0; i < rest.length; i += 500) {
+      const chunk = rest.slice(i, i + 500);
+      for (const r of db.prepare(`SELECT id, data FROM cache_rows WHERE entity = 'feedback_case' AND id IN (${placeholders(chunk.length)})`).all(...chunk) as Array<{ id: string; data: string }>) {
+        out.set(r.id, toItem(r.id, JSON.parse(r.data) as Record<string, unknown>, false));
+      }
+    }
+    return out;
+  }
+
+  private toRow(it: Item, nowMs: number): FeedbackRow | null {
+    const parsed = FeedbackCase.safeParse(it.data);
+    if (!parsed.success) {
+      this.deps.log?.('warn', 'feedback case this version cannot read; skipped', { id: it.id });
+      return null;
+    }
+    const c = parsed.data;
+    const clock = this.sla.clock({ level: c.level, status: c.status, receivedAt: c.receivedAt, updatedAt: c.updatedAt }, nowMs);
+    return {
+      case: c,
+      pending: it.pending,
+      sla: {
+        dueAt: clock.dueAt === null ? null : new Date(clock.dueAt).toISOString(),
+        phase: clock.phase,
+        dueSoon: clock.dueSoon,
+        overdue: clock.overdue,
+        escalationLevel: clock.escalationLevel,
+        remainingWorkingMinutes: Math.round(clock.remainingWorkingMinutes),
+      },
+    };
+  }
+
+  private current(caseId: string): { status: string } {
+    const db = this.requireDb();
+    const it = this.load(db, [caseId], this.pendingItems(db)).get(caseId);
+    if (!it) throw new IocError('not_found', `No feedback case ${caseId} in the local cache`);
+    return { status: it.status };
+  }
+
+  private entity<T>(db: Database.Database, entity: string, id: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {
+    const r = db.prepare('SELECT data FROM cache_rows WHERE entity = ? AND id = ?').get(entity, id) as { data: string } | undefined;
+    if (!r) return null;
+    const p = schema.safeParse(JSON.parse(r.data));
+    return p.success ? p.data : null;
+  }
+
+  private requireDb(): Database.Database {
+    const db = this.deps.db();
+    if (!db) throw new IocError('unavailable', 'The local cache is not open');
+    return db;
+  }
+}
+
+function toItem(id: string, data: Record<string, unknown>, pending: boolean): Item {
+  const received = typeof data.receivedAt === 'string' ? Date.parse(data.receivedAt) : NaN;
+  return { id, data, status: String(data.status ?? ''), level: String(data.level ?? ''), received, pending };
+}
+
+let statusRankCache: string | null = null;
+function statusRankSql(): string {
+  statusRankCache ??= `CASE q.status ${SERVER_STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SERVER_STATUSES.length} END`;
+  return statusRankCache;
+}
+
+function compareParts(parts: SortPart[], a: Item, b: Item): number {
+  for (const p of parts) {
+    const x = p.of(a);
+    const y = p.of(b);
+    if (x === y) continue;
+    const c = x < y ? -1 : 1;
+    return p.dir === 'asc' ? c : -c;
+  }
+  return 0;
+}
+
+/** SQL: the row sorts strictly before `it` under `parts`. */
+function beforeSql(parts: SortPart[], it: Item): Where {
+  const ors: string[] = [];
+  const params: unknown[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const ands: string[] = [];
+    for (let j = 0; j < i; j++) {
+      ands.push(`${parts[j].expr} = ?`);
+      params.push(parts[j].of(it));
+    }
+    ands.push(`${parts[i].expr} ${parts[i].dir === 'asc' ? '<' : '>'} ?`);
+    params.push(parts[i].of(it));
+    ors.push(`(${ands.join(' AND ')})`);
+  }
+  return { sql: ors.join(' OR '), params };
+}
+
+/** Photo URLs a row may carry (Open311 media_url, app photo arrays, the fix's before/after photos). */
+function photosOf(data: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && /^(https?:|data:image\/|app:)/.test(v) && !out.includes(v)) out.push(v);
+  };
+  add(data.media_url);
+  add(data.mediaUrl);
+  for (const key of ['photos', 'media', 'mediaUrls']) if (Array.isArray(data[key])) (data[key] as unknown[]).forEach((v) => add(typeof v === 'object' && v ? (v as { url?: unknown }).url : v));
+  const res = data.resolution as { photos?: unknown } | null | undefined;
+  if (res && Array.isArray(res.photos)) res.photos.forEach(add);
+  return out.slice(0, 20);
+}
+

@@ -1,0 +1,46 @@
+import type { TFunction } from 'i18next';
+import type { CaseSla } from '../../../../shared/contracts';
+import { findCategory } from '../../../../shared/feedback/categories';
+import { TIME_ZONE, locale } from '../../i18n';
+
+export type SlaState = 'overdue' | 'due-soon' | 'ok' | 'done';
+
+export function slaState(sla: CaseSla): SlaState {
+  if (sla.phase === 'done') return 'done';
+  return sla.overdue ? 'overdue' : sla.dueSoon ? 'due-soon' : 'ok';
+}
+
+const WORKDAY_MIN = 450; // VN_GOV_CALENDAR: 07:30–11:30 + 13:30–17:00
+
+/** "còn 3 giờ 20 phút" / "trễ 2 ngày 1 giờ": working time as the SLA counts it (days of 7.5 h). */
+export function formatRemaining(sla: CaseSla, t: TFunction): string {
+  if (sla.phase === 'done') return '';
+  const min = Math.abs(Math.round(sla.remainingWorkingMinutes));
+  const d = Math.floor(min / WORKDAY_MIN);
+  const h = Math.floor((min % WORKDAY_MIN) / 60);
+  const m = min % 60;
+  const time = d > 0 ? t('feedback.days', { d, h }) : h > 0 ? t('feedback.hours', { h, m }) : t('feedback.minutes', { m });
+  return sla.overdue ? t('feedback.late', { time }) : t('feedback.remaining', { time });
+}
+
+/** dd/mm hh:mm in Vietnam time. */
+export function formatShort(iso: string | null | undefined, lang: string): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(locale(lang), { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+}
+
+export function categoryLabel(code: string, lang: string, t: TFunction): string {
+  const c = findCategory(code);
+  if (c) return lang === 'en' ? c.en : c.vi;
+  return t(`feedback.category.${code}`, { defaultValue: code });
+}
+
+export function statusLabel(status: string, t: TFunction): string {
+  return t(`feedback.status.${status}`, { defaultValue: status });
+}
+
+/** Keys typed into these elements are text, not shortcuts. */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+}

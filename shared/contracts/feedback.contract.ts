@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { call } from './rpc';
+import { AdminUnit, Agency, CaseEvent, FeedbackCase } from '../domain/entities';
+import { QueuedAction } from './data.contract';
+
+/**
+ * The citizen-feedback queue (phản ánh kiến nghị, PAKN) over the local cache: filter, sort and page
+ * 100k cases, one case with its history, and the operator's actions (through the outbox, so they
+ * work offline). Changes arrive as `data:changed` for `feedback_case` / `case_event`.
+ */
+
+const Id = z.string().min(1).max(200);
+export const FeedbackLevelFilter = z.enum(['urgent', 'normal', 'complex']);
+
+export const FeedbackFilters = z.object({
+  /** Case statuses as the server stores them (received, assigned, in_progress, fixed, …). */
+  status: z.array(z.string().min(1).max(40)).max(30).optional(),
+  level: z.array(FeedbackLevelFilter).max(3).optional(),
+  unitId: Id.optional(),
+  agencyId: Id.optional(),
+  /** Open cases whose running SLA clock has passed its due instant. */
+  overdue: z.boolean().optional(),
+  /** Open cases due within the policy's warning window (24 h), not yet overdue. */
+  dueSoon: z.boolean().optional(),
+  /** Every word must occur in id/title/description/address, with or without diacritics. */
+  text: z.string().max(200).optional(),
+});
+export type FeedbackFilters = z.infer<typeof FeedbackFilters>;
+
+export const FeedbackSortBy = z.enum(['receivedAt', 'dueAt', 'level', 'status']);
+export type FeedbackSortBy = z.infer<typeof FeedbackSortBy>;
+export const FeedbackSort = z.object({ by: FeedbackSortBy.default('receivedAt'), dir: z.enum(['asc', 'desc']).default('desc') });
+export type FeedbackSort = z.infer<typeof FeedbackSort>;
+
+export const FeedbackQueryInput = z.object({
+  filters: FeedbackFilters.default({}),
+  sort: FeedbackSort.default({ by: 'receivedAt', dir: 'desc' }),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(0).max(200).default(50),
+});
+export type FeedbackQueryInput = z.input<typeof FeedbackQueryInput>;
+
+export const CaseSla = z.object({
+  /** Due instant of the running clock (accept or handle); null once the case is closed. */
+  dueAt: z.string().nullable(),
+  phase: z.enum(['accept', 'handle', 'done']),
+  dueSoon: z.boolean(),
+  overdue: z.boolean(),
+  escalationLevel: z.number().int().min(0).max(2),
+  remainingWorkingMinutes: z.number(),
+});
+export type CaseSla = z.infer<typeof CaseSla>;
+
+export const FeedbackRow = z.object({ case: FeedbackCase, pending: z.boolean(), sla: CaseSla });
+export type FeedbackRow = z.infer<typeof FeedbackRow>;
+
+export const FeedbackCounts = z.object({
+  /** Per status, over the rows matching every filter except `status` (for the status chips). */
+  byStatus: z.record(z.string(), z.number().int().nonnegative()),
+  /** Over the rows matching every filter except `overdue`/`dueSoon`. */
+  overdue: z.number().int().nonnegative(),
+  dueSoon: z.number().int().nonnegative(),
+});
+export type FeedbackCounts = z.infer<typeof FeedbackCounts>;
+
+export const FeedbackQueryResult = z.object({
+  total: z.number().int().nonnegative(),
+  rows: z.array(FeedbackRow),
+  counts: FeedbackCounts,
+  /** The instant the SLA states were computed at. */
+  now: z.string(),
+});
+export type FeedbackQueryResult = z.infer<typeof FeedbackQueryResult>;
+
+/** A status change the workflow allows from the case's current status. */
+export const StatusOption = z.object({
+  status: z.string(),
+  /** The workflow action it stands for (shared/feedback/workflow). */
+  action: z.string(),
+  needsReason: z.boolean(),
+});
+export type StatusOption = z.infer<typeof StatusOption>;
+
+export const PendingAction = z.object({
+  mutationId: z.string(),
+  name: z.string(),
+  args: z.unknown(),
+  createdAt: z.string(),
+  actor: z.string(),
+});
+export type PendingAction = z.infer<typeof PendingAction>;
+
+export const FeedbackDetail = z.object({
+  row: FeedbackRow,
+  /** case_event rows of this case, newest first. */
+  history: z.array(CaseEvent),
+  /** Outbox commands about this case not yet answered by the server (shown as "đang chờ gửi"). */
+  pendingActions: z.array(PendingAction),
+  /** Open cases of the same category within 50 m, nearest first. */
+  duplicates: z.array(z.object({ case: FeedbackCase, distanceM: z.number() })),
+  unit: AdminUnit.nullable(),
+  agency: Agency.nullable(),
+  allowedStatuses: z.array(StatusOption),
+  canAssign: z.boolean(),
+  /** Photo URLs found on the row (media_url, photos, resolution.photos). */
+  photos: z.array(z.string()),
+});
+export type FeedbackDetail = z.infer<typeof FeedbackDetail>;
+
+export const FeedbackLookups = z.object({
+  units: z.array(z.object({ id: z.string(), name: z.string(), cases: z.number().int().nonnegative() })),
+  agencies: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), unitId: z.string().nullable() })),
+  statuses: z.array(z.string()),
+  /** Statuses whose SLA clock runs (the wall shows these). */
+  openStatuses: z.array(z.string()),
+});
+export type FeedbackLookups = z.infer<typeof FeedbackLookups>;
+
+export const feedbackContract = {
+  query: call('feedback:query', FeedbackQueryInput, FeedbackQueryResult),
+  get: call('feedback:get', z.object({ id: Id }), FeedbackDetail),
+  /** Communes that have cases, agencies, known statuses: the filter bar's lists. */
+  lookups: call('feedback:lookups', z.void(), FeedbackLookups),
+  /** Operator actions: written to the outbox before this returns (work offline). */
+  assign: call('feedback:assign', z.object({ caseId: Id, agencyId: Id, officer: z.string().trim().max(200).optional() }), QueuedAction),
+  setStatus: call('feedback:setStatus', z.object({ caseId: Id, status: z.string().min(1).max(40), reason: z.string().trim().max(2000).optional() }), QueuedAction),
+  addNote: call('feedback:addNote', z.object({ caseId: Id, text: z.string().trim().min(1).max(4000) }), QueuedAction),
+};
