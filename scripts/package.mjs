@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Packages the desktop app:
 //   1. electron-vite build               (out/main, out/preload, out/renderer)
+//      + server/build.mjs --standalone    (out/server-standalone → resources/server: self-contained,
+//                                          every npm dependency bundled, PGlite wasm/data next to it)
 //   2. rebuild better-sqlite3 for Electron with @electron/rebuild (unless --no-rebuild)
 //   3. electron-builder (config: electron-builder.yml)
 //   4. restore node_modules/better-sqlite3 (build/, bin/), so tests and the headless host (plain Node)
@@ -71,6 +73,7 @@ function plan(opts) {
   ];
   return {
     build: [process.execPath, binOf('electron-vite'), 'build'],
+    server: [process.execPath, path.join(root, 'server/build.mjs'), '--standalone'],
     rebuild: opts.rebuild ? { module: NATIVE, targets, electronHeaders: opts.electronHeaders } : null,
     builder: [process.execPath, binOf('electron-builder'), ...builderArgs],
   };
@@ -159,6 +162,8 @@ async function main() {
   }
   const t0 = Date.now();
   run(steps.build, 'electron-vite build');
+  run(steps.server, 'standalone server build');
+  if (!existsSync(path.join(root, 'out/server-standalone/cli.js'))) fail('standalone server build produced no out/server-standalone/cli.js');
   const restore = steps.rebuild ? await rebuildForElectron(steps.rebuild) : null;
   if (!steps.rebuild) console.warn(`\npackage: --no-rebuild: ${NATIVE} stays a Node build; the packaged app cannot open its database.`);
   try {

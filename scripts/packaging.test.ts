@@ -45,6 +45,11 @@ beforeAll(async () => {
     if (build.code !== 0) throw new Error(`electron-vite build failed (exit ${build.code}):\n${build.output}`);
     console.log(`electron-vite build: ${build.ms} ms`);
   }
+  // The embedded central server ships beside the app (resources/server), self-contained.
+  if (!existsSync(path.join(repoRoot, 'out/server-standalone/cli.js'))) {
+    const build = await runNode([path.join(repoRoot, 'server/build.mjs'), '--standalone']);
+    if (build.code !== 0) throw new Error(`standalone server build failed (exit ${build.code}):\n${build.output}`);
+  }
 
   // Stand-in for an unpacked Electron distribution: electron-builder copies it and renames
   // `electron` to the app's executableName.
@@ -110,6 +115,12 @@ describe('desktop package (electron-builder.yml)', () => {
     // the built output holds only the three electron-vite targets
     expect(entries.filter((e) => e.startsWith('out/') && !/^out\/(main|preload|renderer)(\/|$)/.test(e))).toEqual([]);
     expect(entries.filter((e) => /(^|\/)(server|e2e|scripts|bench|renderer\/src)\//.test(e) && !e.startsWith('node_modules/'))).toEqual([]);
+  });
+
+  it('ships the embedded central server beside app.asar, self-contained (never inside it)', () => {
+    const serverDir = path.join(appOutDir, 'resources', 'server');
+    for (const f of ['cli.js', 'pglite.wasm', 'pglite.data', 'package.json']) expect(existsSync(path.join(serverDir, f)), f).toBe(true);
+    expect(entries.filter((e) => e.startsWith('out/server'))).toEqual([]);
   });
 
   it('unpacks better-sqlite3 native code next to the asar, without build intermediates', () => {
