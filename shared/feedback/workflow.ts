@@ -150,7 +150,7 @@ export const ALLOWED_FROM: Record<FeedbackActionType, readonly FeedbackState[]> 
 };
 
 /** Target state of each action; `null` = the state does not change. */
-const TARGET: Record<FeedbackActionType, FeedbackState | null> = {
+export const ACTION_TARGET: Readonly<Record<FeedbackActionType, FeedbackState | null>> = {
   triage: 'triage',
   assign: 'assigned',
   start: 'in_progress',
@@ -303,7 +303,7 @@ export function transition(c: PaknCase, rawAction: unknown, ctx: TransitionConte
       break;
   }
 
-  const to = TARGET[a.type] ?? c.state;
+  const to = ACTION_TARGET[a.type] ?? c.state;
   if (to !== c.state) next.state = to;
   const { type, ...data } = a;
   return { ok: true, next, event: { caseId: c.id, type, actor: ctx.actor.id, actorRole: ctx.actor.role, at: now, from: c.state, to, data } };

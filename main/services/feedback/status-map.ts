@@ -1,4 +1,4 @@
-import { ALLOWED_FROM, FEEDBACK_STATES, type FeedbackActionType, type FeedbackState } from '../../../shared/feedback/workflow';
+import { ACTION_TARGET, ALLOWED_FROM, FEEDBACK_STATES, type FeedbackActionType, type FeedbackState } from '../../../shared/feedback/workflow';
 
 /**
  * The central server stores case statuses in FixMyStreet's vocabulary (server/sync/commands/
@@ -63,22 +63,10 @@ const FROM_WORKFLOW: Record<FeedbackState, ServerStatus> = {
   internal_referral: 'internal_referral',
 };
 
-/**
- * Where each status-changing action leads (mirrors workflow.ts's private TARGET table; the test
- * checks it against `transition()` so the two cannot drift). `assign` has its own command.
- */
-export const STATUS_ACTION_TARGET: Partial<Record<FeedbackActionType, FeedbackState>> = {
-  triage: 'triage',
-  start: 'in_progress',
-  schedule: 'scheduled',
-  resolve: 'resolved',
-  publish: 'published',
-  markDuplicate: 'duplicate',
-  notResponsible: 'not_responsible',
-  reject: 'rejected',
-  refer: 'internal_referral',
-  reopen: 'triage',
-};
+/** Where each status-changing action leads (the workflow's own table); `assign` has its own command. */
+export const STATUS_ACTION_TARGET: Partial<Record<FeedbackActionType, FeedbackState>> = Object.fromEntries(
+  Object.entries(ACTION_TARGET).filter(([action, target]) => target !== null && action !== 'assign'),
+);
 
 /** Actions whose workflow payload carries a reason/answer text: the UI asks for one. */
 const NEEDS_REASON: ReadonlySet<FeedbackActionType> = new Set(['resolve', 'markDuplicate', 'notResponsible', 'reject', 'refer', 'reopen']);
