@@ -4,19 +4,13 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../db/client';
 import type { RunningServer } from '../app';
+import type { Open311Service } from '../../shared/feedback/categories';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 export const loadFixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
 
-export interface BloomingtonService {
-  service_code: string;
-  service_name: string;
-  description: string;
-  metadata: boolean;
-  type: 'realtime' | 'batch' | 'blackbox';
-  keywords: string;
-  group: string;
-}
+/** A Bloomington `GET services` row has exactly the spec's service shape. */
+export type BloomingtonService = Open311Service;
 export interface BloomingtonRequest {
   service_request_id: string;
   status: string;
