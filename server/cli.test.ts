@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from './test/harness';
+import { watchServer } from './test/ready-line';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -23,20 +24,8 @@ describe('npm run server (scripts/server.mjs → out/server/cli.js)', () => {
       env: { ...process.env, DATABASE_URL: '', IOC_DEMO_PASSWORD: 'demo-pw-for-cli', IOC_BOOTSTRAP_USERS: JSON.stringify([{ username: 'truc-ban', password: secret, role: 'leader', displayName: 'Trực ban' }]) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const ready = await new Promise<{ ready: boolean; url: string; port: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line; stderr:\n${stderr}`)), 90_000);
-      child!.stdout!.on('data', (d) => {
-        stdout += d;
-        if (stdout.includes('\n')) {
-          clearTimeout(timer);
-          resolve(JSON.parse(stdout.split('\n')[0]));
-        }
-      });
-      child!.on('exit', (code) => reject(new Error(`exited ${code}; stderr:\n${stderr}`)));
-    });
+    const out = watchServer(child);
+    const ready = await out.ready;
     expect(ready).toEqual({ ready: true, url: `http://127.0.0.1:${ready.port}`, port: ready.port });
     const health = await request(ready.url, 'GET', '/api/v1/health');
     expect(health.body).toMatchObject({ ok: true, protocol: 1 });
@@ -50,10 +39,10 @@ describe('npm run server (scripts/server.mjs → out/server/cli.js)', () => {
     const exited = new Promise<number | null>((r) => child!.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stdout.trim().split('\n')).toHaveLength(1);
-    const lines = stderr.trim().split('\n').filter((l) => l.startsWith('{'));
+    expect(out.stdout().trim().split('\n')).toHaveLength(1);
+    const lines = out.stderr().trim().split('\n').filter((l) => l.startsWith('{'));
     expect(lines.length).toBeGreaterThan(3);
     for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
-    for (const s of [secret, 'demo-pw-for-cli', login.body.token]) expect(stderr).not.toContain(s);
+    for (const s of [secret, 'demo-pw-for-cli', login.body.token]) expect(out.stderr()).not.toContain(s);
   }, 120_000);
 });

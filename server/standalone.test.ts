@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchServer } from './test/ready-line';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(repoRoot, 'out/server-standalone');
@@ -68,23 +69,8 @@ describe('standalone server (out/server-standalone, shipped as resources/server)
       env: { ...process.env, NODE_PATH: '', DATABASE_URL: '', IOC_DEMO_PASSWORD: DEMO_PASSWORD },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const ready = await new Promise<{ ready: boolean; url: string; port: number }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line; stderr:\n${stderr}`)), 90_000);
-      child!.stdout!.on('data', (d) => {
-        stdout += d;
-        if (stdout.includes('\n')) {
-          clearTimeout(timer);
-          resolve(JSON.parse(stdout.split('\n')[0]));
-        }
-      });
-      child!.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`exited ${code}; stderr:\n${stderr}`));
-      });
-    });
+    const out = watchServer(child);
+    const ready = await out.ready;
     expect(ready).toEqual({ ready: true, url: `http://127.0.0.1:${ready.port}`, port: ready.port });
 
     const health = await fetch(`${ready.url}/api/v1/health`);
@@ -96,7 +82,7 @@ describe('standalone server (out/server-standalone, shipped as resources/server)
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'operator', password: DEMO_PASSWORD }),
     });
-    expect(login.status, stderr).toBe(200);
+    expect(login.status, out.stderr()).toBe(200);
     expect(typeof ((await login.json()) as { token?: unknown }).token).toBe('string');
     const bad = await fetch(`${ready.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -108,6 +94,6 @@ describe('standalone server (out/server-standalone, shipped as resources/server)
     const exited = new Promise<number | null>((r) => child!.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).not.toContain(DEMO_PASSWORD);
+    expect(out.stderr()).not.toContain(DEMO_PASSWORD);
   }, 120_000);
 });
