@@ -36,6 +36,8 @@ export interface StreamsFacade {
   health(): StreamHealth[];
   onHealth(listener: (all: StreamHealth[]) => void): () => void;
   healthReport(): HealthReport;
+  credentialIds(): string[];
+  setCredentials(cameraId: string, creds: { username: string; password: string } | null): void;
   dispose(): Promise<void>;
 }
 
@@ -128,6 +130,15 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       getEndpoint: () => needStreams().endpoint(),
       listCameras: () => cameras(),
       getHealth: () => needStreams().health(),
+      credentialStatus: () => {
+        const stored = new Set(needStreams().credentialIds());
+        return cameras().map((c) => ({ cameraId: c.id, hasCredentials: stored.has(c.id), needsCredentials: Object.values(c.sources).some((s) => s.type === 'rtsp' || s.type === 'http' || s.type === 'hls') }));
+      },
+      setCredentials: (input) => {
+        if (!cameras().some((c) => c.id === input.cameraId)) throw new IocError('not_found', `No camera ${input.cameraId}`);
+        needStreams().setCredentials(input.cameraId, input.clear ? null : { username: input.username, password: input.password });
+        return { ok: true as const };
+      },
     },
     feedback: {
       query: (input) => feedback.query(input),

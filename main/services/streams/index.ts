@@ -40,6 +40,10 @@ export interface StreamsService {
   healthReport(): HealthReport;
   /** Camera credentials (local only, encrypted at rest). */
   credentials: CredentialStore;
+  /** Which cameras have stored credentials (never the secrets themselves). */
+  credentialIds(): string[];
+  /** Store (or with `null` remove) a camera's credentials and restart its running streams with them. */
+  setCredentials(cameraId: string, creds: { username: string; password: string } | null): void;
   /** Running ffmpeg pids (diagnostics, tests). */
   pids(): number[];
   dispose(): Promise<void>;
@@ -105,6 +109,13 @@ export function createStreamsService(opts: StreamsServiceOptions): StreamsServic
 
   return {
     credentials,
+    credentialIds: () => credentials.ids(),
+    setCredentials(cameraId, creds) {
+      if (creds) credentials.set(cameraId, creds);
+      else credentials.delete(cameraId);
+      log('info', creds ? 'camera credentials stored' : 'camera credentials removed', { cameraId });
+      hub.restart(cameraId);
+    },
     async start() {
       ensureExecutable(ffmpegPath);
       for (const f of Object.values(DEFAULT_FONTS)) if (!existsSync(f)) log('warn', 'font for synthetic cameras missing (apt-get install fonts-dejavu-core)', { font: f });

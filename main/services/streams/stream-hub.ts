@@ -156,6 +156,32 @@ export class StreamHub {
     return () => this.unsubscribe(pull, viewer);
   }
 
+  /**
+   * Restart every running pull of a camera at once (its credentials or source changed): the new
+   * ffmpeg picks up the new settings, viewers stay connected and see the picture come back.
+   */
+  restart(cameraId: string): number {
+    let n = 0;
+    for (const p of this.pulls.values()) {
+      if (p.cameraId !== cameraId || p.state === 'idle') continue;
+      n++;
+      p.failures = p.backoffAttempt = 0;
+      p.onBackup = p.probingPrimary = false;
+      if (p.restartTimer) {
+        clearTimeout(p.restartTimer);
+        p.restartTimer = null;
+      }
+      if (p.child) {
+        p.killReason = 'switch';
+        void killChild(p.child, this.o.killGraceMs);
+      } else {
+        this.spawn(p);
+      }
+    }
+    if (n) this.o.log('info', 'stream restarted (settings changed)', { cameraId, pulls: n });
+    return n;
+  }
+
   health(): StreamHealth[] {
     return [...this.pulls.values()].map((p) => this.healthOf(p));
   }

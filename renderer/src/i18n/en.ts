@@ -165,6 +165,18 @@ export const en: Messages = {
       notShowing: 'That display shows {{view}}; the camera appears when it switches to Cameras.',
     },
   },
+  credentials: {
+    title: 'Camera login',
+    hint: 'The password is stored encrypted on this machine only, never shown again and never logged.',
+    username: 'Username',
+    password: 'Password',
+    save: 'Save and reconnect',
+    clear: 'Remove login',
+    stored: 'stored',
+    none: 'No RTSP/HTTP camera needs a login.',
+    saved: 'Login saved for “{{camera}}”; its stream is reconnecting.',
+    cleared: 'Login removed for “{{camera}}”.',
+  },
   feedback: {
     title: 'Citizen feedback',
     total: '{{count}} cases',

@@ -176,6 +176,18 @@ export const vi = {
       notShowing: 'Màn hình này đang hiển thị {{view}}; camera sẽ xuất hiện khi chuyển sang Camera.',
     },
   },
+  credentials: {
+    title: 'Tài khoản camera',
+    hint: 'Mật khẩu chỉ lưu mã hoá trên máy này, không hiển thị lại và không ghi vào nhật ký.',
+    username: 'Tên đăng nhập',
+    password: 'Mật khẩu',
+    save: 'Lưu và kết nối lại',
+    clear: 'Xoá tài khoản',
+    stored: 'đã lưu',
+    none: 'Không có camera RTSP/HTTP nào cần tài khoản.',
+    saved: 'Đã lưu tài khoản cho “{{camera}}”; luồng đang kết nối lại.',
+    cleared: 'Đã xoá tài khoản của “{{camera}}”.',
+  },
   feedback: {
     title: 'Phản ánh kiến nghị',
     total: '{{count}} phản ánh',

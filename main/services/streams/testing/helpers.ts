@@ -37,10 +37,11 @@ export interface RtspServer {
   stop(): Promise<void>;
 }
 
-/** GStreamer RTSP server on 127.0.0.1 serving `mounts` ({ '/cam': '/tmp/clip.ts' }). */
-export async function startRtspServer(mounts: Record<string, string>, port?: number): Promise<RtspServer> {
+/** GStreamer RTSP server on 127.0.0.1 serving `mounts` ({ '/cam': '/tmp/clip.ts' }), optionally behind a Basic login. */
+export async function startRtspServer(mounts: Record<string, string>, port?: number, auth?: { username: string; password: string }): Promise<RtspServer> {
   const p = port ?? (await freePort());
-  const proc = spawn('/usr/bin/python3', [RTSP_SCRIPT, String(p), ...Object.entries(mounts).map(([m, f]) => `${m}=${f}`)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = { ...process.env, RTSP_AUTH: auth ? `${auth.username}:${auth.password}` : '' };
+  const proc = spawn('/usr/bin/python3', [RTSP_SCRIPT, String(p), ...Object.entries(mounts).map(([m, f]) => `${m}=${f}`)], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let err = '';
   proc.stderr!.on('data', (d) => (err += String(d)));
   await new Promise<void>((ok, fail) => {

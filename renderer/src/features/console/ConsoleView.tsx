@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type AppInfo, type ServiceHealth, type SyncStatus, type WallState } from '../../../../shared/contracts';
 import { AlertsPanel } from './AlertsPanel';
+import { CameraCredentials } from './CameraCredentials';
 import { DataPanel } from './DataPanel';
 import { PushToWall } from './PushToWall';
 import { SyncPanel } from './SyncPanel';
@@ -86,6 +87,7 @@ export function ConsoleView({ wall, health, sync }: { wall: WallState; health: S
           <PushToWall wall={wall} />
           <SyncPanel status={sync} />
           <DataPanel />
+          <CameraCredentials />
         </div>
       </div>
 
