@@ -78,7 +78,7 @@ describe('Open311 conformance (Bloomington fixtures)', () => {
     clock = T0;
     // The three closed Bloomington requests: closed by an operator (status only; the read side is under test).
     const closed = requests.filter((r) => r.status === 'closed').map((r) => ids.get(r.service_request_id)!);
-    await db.update(feedbackCases).set({ status: 'fixed' }).where(inArray(feedbackCases.id, closed));
+    await db.update(feedbackCases).set({ status: 'resolved' }).where(inArray(feedbackCases.id, closed));
   });
   afterAll(async () => {
     await h?.close();

@@ -4,7 +4,8 @@
  * error format (`[{code, description}]` / `<errors><error>…`) and 404s.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_SLA_POLICY, slaClock, toVnIso } from '../../shared/feedback';
+import { slaClock, toVnIso } from '../../shared/feedback';
+import type { FeedbackConfig } from '../feedback/case-model';
 import type { FeedbackLevel } from '../../shared/feedback/sla';
 import type { AuthService } from '../auth/auth.service';
 import { HttpError } from '../http/errors';
@@ -33,6 +34,8 @@ export interface Open311Deps {
   now: () => Date;
   log: Logger;
   mediaDir: string;
+  /** SLA policy, re-open window (shared with the sync commands). */
+  feedback: FeedbackConfig;
   /** POSTs per API key per minute unless the key has its own limit (default 60). */
   rateLimitPerMin?: number;
 }
@@ -153,9 +156,11 @@ export function open311Plugin(deps: Open311Deps) {
 
   function render(req: FastifyRequest, j: store.Jurisdiction, services: store.ServiceRow[], row: store.RequestRow) {
     const service = serviceFor(services, row);
-    const { status, status_notes } = open311Status(row.status);
+    const { status, status_notes } = open311Status(row.status, row);
     const received = row.receivedAt.getTime();
-    const expected = status === 'open' ? slaClock({ level: row.level as FeedbackLevel, receivedAt: received }, DEFAULT_SLA_POLICY, deps.now().getTime()).handleDueAt : null;
+    // The stored handling deadline (paused: unknown until resumed); rows from before the workflow: computed.
+    const expected =
+      status !== 'open' || row.paused ? null : row.handleDueAt ? row.handleDueAt.getTime() : slaClock({ level: row.level as FeedbackLevel, receivedAt: received }, deps.feedback.sla, deps.now().getTime()).handleDueAt;
     const uploaded = row.media?.[0];
     return {
       service_request_id: row.id,
@@ -234,6 +239,7 @@ export function open311Plugin(deps: Open311Deps) {
       jurisdiction: j,
       service,
       apiKeyHash: key.keyHash,
+      feedback: deps.feedback,
       unitId,
       location: lat !== null && long !== null ? [long, lat] : null,
       address,
@@ -313,10 +319,8 @@ export function open311Plugin(deps: Open311Deps) {
       let current = 'received';
       const events = [];
       for (const e of await store.caseHistory(db, row.id)) {
-        if (e.action === 'note') continue; // internal notes of the operators stay internal
-        if (e.action === 'received') current = 'received';
-        else if (e.action === 'assigned') current = 'assigned';
-        else if (e.action.startsWith('status:')) current = e.action.slice(7);
+        if (e.action === 'note' || e.action === 'addNote') continue; // internal notes of the operators stay internal
+        if (e.toStatus) current = e.toStatus;
         const s = open311Status(current);
         events.push({ service_request_id: row.id, datetime: toVnIso(e.at.getTime()), action: e.action, description: e.text, status: s.status, status_notes: s.status_notes });
       }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import type { DossierEvent, WaterStation } from '../../shared/domain/entities';
 import { waterReadings } from '../db/schema';
+import { DEFAULT_FEEDBACK_CONFIG, type FeedbackConfig } from '../feedback/case-model';
+import { intakeCase } from '../feedback/story';
 import type { Logger } from '../log';
 import { readEntity, withWriteTx, type WriteContext } from '../sync/writer';
 import { COMMUNES, PROCEDURES, WATER_STATIONS } from './catalog';
@@ -29,6 +31,7 @@ export class Simulator {
     private readonly now: () => Date,
     private readonly intervalMs: number,
     private readonly log: Logger,
+    private readonly feedback: FeedbackConfig = DEFAULT_FEEDBACK_CONFIG,
   ) {
     this.s = seedContext(now(), now().getTime() & 0x7fffffff);
   }
@@ -54,8 +57,7 @@ export class Simulator {
     await withWriteTx(this.ctx, async (w) => {
       if (rng.chance(0.5)) {
         const fc = newCase(this.s, randomUUID(), now);
-        await w.upsert('feedback_case', [fc]);
-        await w.upsert('case_event', [{ id: randomUUID(), caseId: fc.id, at: fc.receivedAt, actor: 'Công dân (ứng dụng Smart Trà My)', action: 'received', text: null }]);
+        await intakeCase(w, fc, { name: 'Công dân (ứng dụng Smart Trà My)', role: 'citizen' }, null, this.feedback, new Date(now));
       }
       await w.upsert('dossier_event', this.dossierEvents(now, rng.int(1, 3)));
       for (const [id] of WATER_STATIONS) {
