@@ -249,3 +249,9 @@ export async function findByToken(exec: Executor, j: Jurisdiction, token: string
 export async function caseHistory(exec: Executor, caseId: string) {
   return exec.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
+
+/** sha256 of the api_key that submitted the request; null for cases that did not come through Open311. */
+export async function submittingKey(exec: Executor, caseId: string): Promise<string | null> {
+  const [row] = await exec.select({ k: open311Requests.apiKeyHash }).from(open311Requests).where(eq(open311Requests.caseId, caseId)).limit(1);
+  return row?.k ?? null;
+}
