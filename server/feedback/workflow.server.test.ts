@@ -17,6 +17,9 @@ import { form, tinyJpeg } from '../open311/test-support';
 import { type Harness, startHarness } from '../test/harness';
 import { Outbox } from '../test/mutations';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on response shapes
+type Json = any;
+
 const T0 = vnTime('2026-11-23T09:00'); // a Monday morning in Bắc Trà My
 
 describe('feedback workflow on the server', () => {
@@ -47,7 +50,7 @@ describe('feedback workflow on the server', () => {
 
   async function upload(data = tinyJpeg(Math.random()), type = 'image/jpeg') {
     const res = await fetch(`${h.server.url}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type, 'x-ioc-protocol': '1' }, body: data });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as Json };
   }
 
   async function open311Post(service = 'road_damage', commune = '20923', description = 'Ổ gà sâu giữa đường liên thôn, xe máy rất nguy hiểm') {
@@ -60,11 +63,11 @@ describe('feedback workflow on the server', () => {
     });
     const text = await res.text();
     expect(res.status, text).toBe(200);
-    return JSON.parse(text)[0].service_request_id as string;
+    return (JSON.parse(text) as Json)[0].service_request_id as string;
   }
   const getRequest = async (id: string, fmt: 'json' | 'xml' = 'json') => {
     const res = await fetch(`${h.server.url}/open311/v2/requests/${id}.${fmt}`);
-    return fmt === 'json' ? (await res.json())[0] : await res.text();
+    return fmt === 'json' ? ((await res.json()) as Json)[0] : ((await res.text()) as Json);
   };
   const reopen = async (id: string, fields: Record<string, string>, fmt: 'json' | 'xml' = 'json') => {
     const res = await fetch(`${h.server.url}/open311/v2/requests/${id}/reopen.${fmt}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields) });
@@ -225,7 +228,7 @@ describe('feedback workflow on the server', () => {
     expect(await push('case.reopen', { caseId: id, reason: 'Công dân gọi điện' })).toMatchObject({ status: 'rejected', code: 'reopen_window_expired' });
 
     // Full history extension: every step with its status.
-    const hist = await (await fetch(`${h.server.url}/open311/v2/requests/${id}/history.json`)).json();
+    const hist = (await (await fetch(`${h.server.url}/open311/v2/requests/${id}/history.json`)).json()) as Json;
     expect(hist.map((e: { action: string }) => e.action)).toEqual(['received', 'routed', 'assign', 'start', 'resolve', 'publish', 'reopen', 'assign', 'resolve']);
     expect(hist.at(-1)).toMatchObject({ status: 'closed' });
   });
