@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
+import { dataContract } from '../../shared/contracts/data.contract';
 import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
 import { FeedbackService } from '../services/feedback/feedback.service';
@@ -66,7 +67,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const health = new HealthRegistry();
   const wall = new WallService({ displays: opts.displays, config, bus, log: opts.log });
   const central = new CentralService({ ...opts.central, dataDir: opts.dataDir, bus, log: opts.log });
-  const feedback = new FeedbackService({ db: () => central.cacheConnection(), enqueue: (name, args) => central.enqueueCommand(name, args), log: opts.log });
+  const feedback = new FeedbackService({
+    db: () => central.cacheConnection(),
+    enqueue: (name, args) => central.enqueueCommand(name, args),
+    log: opts.log,
+    onCacheChanged: (fn) => bus.subscribe((channel, payload) => channel === dataContract.onChanged.channel && fn((payload as { entities: string[] }).entities)),
+  });
   const cameras = () => central.cameras();
   const mosaic = new MosaicService({ config, bus, log: opts.log, cameras });
   const streams = opts.streams?.({ dataDir: opts.dataDir, log: opts.log, cameras }) ?? null;
@@ -166,6 +172,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       offStreams?.();
       await streams?.dispose();
       wall.dispose();
+      feedback.dispose();
       health.dispose();
       await central.dispose();
       bus.dispose();

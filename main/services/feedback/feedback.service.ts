@@ -8,6 +8,7 @@ import type { CommandName } from '../../../shared/sync/commands';
 import type { Logger } from '../../core/dispatcher';
 import { CE, CE_AT, CE_CASE, ftsQuery, LEVEL_RANK, placeholders, Q, searchTokens, sqlString } from './feedback.sql';
 import { matchesTokens } from './fold';
+import { flushAll, flushChunk, hasDirty } from './queue-index';
 import { HANDLE_STATUSES, LEVELS, phaseOf, SlaIndex, type Thresholds } from './sla-index';
 import { allowedStatusChanges, canAssign, SERVER_STATUSES, statusRank } from './status-map';
 
@@ -23,6 +24,11 @@ export interface FeedbackServiceDeps {
   log?: Logger;
   /** Queries slower than this are logged (ms). */
   slowQueryMs?: number;
+  /**
+   * Subscribe to cache changes (`data:changed`): the service then folds new/changed cases into the
+   * queue in the background, chunk by chunk, instead of on the next read. Returns an unsubscribe.
+   */
+  onCacheChanged?: (listener: (entities: readonly string[]) => void) => () => void;
 }
 
 export interface QueryInput {
@@ -66,9 +72,34 @@ export class FeedbackService {
   private readonly sla: SlaIndex;
   private readonly now: () => Date;
 
+  private readonly off: (() => void) | null;
+  private flushTimer: ReturnType<typeof setImmediate> | null = null;
+
   constructor(private readonly deps: FeedbackServiceDeps) {
     this.sla = new SlaIndex(deps.policy);
     this.now = deps.now ?? (() => new Date());
+    this.off = deps.onCacheChanged?.((entities) => entities.includes('feedback_case') && this.scheduleFlush()) ?? null;
+  }
+
+  dispose(): void {
+    this.off?.();
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  /** Background fold of dirty cases: one chunk per turn of the event loop, so calls interleave. */
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setImmediate(() => {
+      this.flushTimer = null;
+      const db = this.deps.db();
+      if (!db || !db.open) return;
+      try {
+        if (flushChunk(db) > 0 && hasDirty(db)) this.scheduleFlush();
+      } catch (e) {
+        this.deps.log?.('warn', 'feedback queue flush failed', { error: (e as Error).message });
+      }
+    });
   }
 
   // ---- query ----------------------------------------------------------------------------------
@@ -162,15 +193,16 @@ export class FeedbackService {
     const c = row.case;
     let duplicates: FeedbackDetail['duplicates'] = [];
     if (c.location) {
-      // ~50 m is ~0.0005° of latitude; a generous box keeps the scan to one category's open cases nearby.
+      // 50 m is 0.00045° of latitude and ~0.00047° of longitude here (15.5° N): a 0.0006° box on the
+      // fq_geo index (category, lat, lon) holds every candidate; the exact distance filters after.
       const [lon, lat] = c.location;
+      const D = 0.0006;
       const near = db
         .prepare(
-          `SELECT c.data FROM ${Q} q JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = q.id
-             WHERE (${PHASE_SQL.accept} OR ${PHASE_SQL.handle}) AND q.id <> ? AND json_extract(c.data, '$.category') = ?
-             AND json_extract(c.data, '$.location[0]') BETWEEN ? AND ? AND json_extract(c.data, '$.location[1]') BETWEEN ? AND ?`,
+          `SELECT c.data FROM ${Q} q INDEXED BY fq_geo JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = q.id
+             WHERE q.category = ? AND q.lat BETWEEN ? AND ? AND q.lon BETWEEN ? AND ? AND (${PHASE_SQL.accept} OR ${PHASE_SQL.handle}) AND q.id <> ?`,
         )
-        .all(id, c.category, lon - 0.002, lon + 0.002, lat - 0.002, lat + 0.002) as Array<{ data: string }>;
+        .all(c.category, lat - D, lat + D, lon - D, lon + D, id) as Array<{ data: string }>;
       const open = near.map((r) => FeedbackCase.safeParse(JSON.parse(r.data))).flatMap((p) => (p.success ? [p.data] : []));
       const candidates = open.map((o) => ({ id: o.id, category: o.category, location: o.location, receivedAt: Date.parse(o.receivedAt), row: o }));
       duplicates = findDuplicateCandidates({ id: c.id, category: c.category, location: c.location }, candidates, { radiusM: 50 }).map((d) => ({ case: d.case.row, distanceM: Math.round(d.distanceM * 10) / 10 }));
@@ -458,9 +490,11 @@ export class FeedbackService {
     return p.success ? p.data : null;
   }
 
+  /** The cache, with the queue side table up to date (see queue-index.ts). */
   private requireDb(): Database.Database {
     const db = this.deps.db();
     if (!db) throw new IocError('unavailable', 'The local cache is not open');
+    flushAll(db);
     return db;
   }
 }
