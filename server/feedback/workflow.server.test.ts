@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_FROM, DAY_MS, FEEDBACK_STATES, type FeedbackState, vnTime } from '../../shared/feedback';
 import { CASE_COMMAND_ACTION, type CommandName } from '../../shared/sync/commands';
@@ -231,6 +231,35 @@ describe('feedback workflow on the server', () => {
     const hist = (await (await fetch(`${h.server.url}/open311/v2/requests/${id}/history.json`)).json()) as Json;
     expect(hist.map((e: { action: string }) => e.action)).toEqual(['received', 'routed', 'assign', 'start', 'resolve', 'publish', 'reopen', 'assign', 'resolve']);
     expect(hist.at(-1)).toMatchObject({ status: 'closed' });
+  });
+
+  it('a restart brings cases with older statuses into the workflow (through the change log) and applies configured SLA targets', async () => {
+    const legacy: Array<[string, string, FeedbackState]> = [
+      ['investigating', 'fc-000101', 'triage'],
+      ['action_scheduled', 'fc-000102', 'scheduled'],
+      ['fixed', 'fc-000103', 'resolved'],
+      ['closed', 'fc-000104', 'published'],
+    ];
+    for (const [old, id] of legacy) await h.server.db.orm.update(feedbackCases).set({ status: old, slaPhase: null }).where(eq(feedbackCases.id, id));
+    const { changeLog } = await import('../db/schema');
+    const { max } = await import('drizzle-orm');
+    const [{ seq }] = await h.server.db.orm.select({ seq: max(changeLog.seq) }).from(changeLog);
+    await h.restart({ feedback: { slaJobIntervalMs: 0, handle: { normal: { days: 2 }, complex: { minutes: 600 } } } });
+    token = await h.login('operator');
+    for (const [, id, state] of legacy) {
+      const r = await caseRow(id);
+      expect(r.status, id).toBe(state);
+      expect(r.slaPhase, id).not.toBeNull();
+    }
+    const changed = await h.server.db.orm.select().from(changeLog).where(gt(changeLog.seq, seq!));
+    expect(changed.filter((c) => c.entity === 'feedback_case').map((c) => c.entityId)).toEqual(expect.arrayContaining(legacy.map(([, id]) => id)));
+
+    clock = vnTime('2026-12-07T08:00') - 1000; // open311Post adds 1 s: Monday 08:00:00
+    const id = await open311Post('road_damage', '20923', 'Mặt đường nứt vỡ 20 m');
+    // Received Monday 08:00; normal = 2 working days (15 h) → Wednesday 08:00; complex = 600 working minutes → Tuesday 10:30.
+    expect((await caseRow(id)).handleDueAt?.getTime()).toBe(vnTime('2026-12-09T08:00'));
+    expect(await push('case.setLevel', { caseId: id, level: 'complex' })).toMatchObject({ status: 'applied' });
+    expect((await caseRow(id)).handleDueAt?.getTime()).toBe(vnTime('2026-12-08T10:30'));
   });
 
   it('a case from another api_key cannot be re-opened with the demo key', async () => {
