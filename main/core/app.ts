@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
 import { dataContract } from '../../shared/contracts/data.contract';
@@ -72,6 +73,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     enqueue: (name, args) => central.enqueueCommand(name, args),
     log: opts.log,
     onCacheChanged: (fn) => bus.subscribe((channel, payload) => channel === dataContract.onChanged.channel && fn((payload as { entities: string[] }).entities)),
+    mediaDir: join(opts.dataDir, 'feedback-media'),
+    serverAuth: () => central.serverAuth(),
+    retryRejected: (mutationId) => void central.retryRejected(mutationId),
   });
   const cameras = () => central.cameras();
   const mosaic = new MosaicService({ config, bus, log: opts.log, cameras });
@@ -142,6 +146,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       assign: (input) => feedback.assign(input.caseId, input.agencyId, input.officer),
       setStatus: (input) => feedback.setStatus(input.caseId, input.status, input.reason),
       addNote: (input) => feedback.addNote(input.caseId, input.text),
+      act: (input) => feedback.act(input.name, input.args),
+      attachPhoto: (input) => feedback.attachPhoto(input.type, input.dataBase64),
+      photo: (input) => feedback.photo(input.ref),
     },
     mosaic: {
       getState: (input) => mosaic.get(input.displayId),

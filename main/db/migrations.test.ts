@@ -189,7 +189,16 @@ describe('migrations N-1 → N', () => {
 
     // a write only marks the id; the queue follows on flush (update: old words leave the index)
     put(v4, 'fc-2', fc('fc-2', { title: 'Đèn đường không sáng', category: 'street_lighting', location: null }), 2);
+    put(v4, 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', status: 'received' }), 3);
+    // the same id written again before a flush (an UPSERT updating a dirty row) stays one mark
     put(v4, 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', description: '', status: 'triage' }), 3);
+    v4.sqlite.transaction(() => {
+      const up = v4.sqlite.prepare(
+        'INSERT INTO cache_rows (entity, id, data, seq) VALUES (?, ?, ?, ?) ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, seq = excluded.seq WHERE excluded.seq >= cache_rows.seq',
+      );
+      up.run('feedback_case', 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', description: '', status: 'triage' }), 3);
+      up.run('feedback_case', 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', description: '', status: 'triage' }), 3);
+    })();
     expect(v4.sqlite.prepare('SELECT id FROM feedback_dirty ORDER BY id').pluck().all()).toEqual(['fc-1', 'fc-2']);
     expect(row('fc-2')).toBeUndefined();
     expect(flushChunk(v4.sqlite, 1)).toBe(1); // chunks: one at a time

@@ -137,6 +137,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // feedback_fts in set-based chunks (main/services/feedback/queue-index.ts) right after a pull and
     // before every read. Deletes stay immediate. The queue also gets category and location columns
     // so the 50 m duplicate lookup is an index range, not a JSON scan of every open case.
+    // (No INSERT OR IGNORE in the triggers: the UPSERT that fires them imposes its own conflict
+    // policy on them, and a second write of a still-dirty id would fail the pull.)
     version: 4,
     name: 'feedback-queue-batched',
     up: (db) =>
@@ -153,10 +155,10 @@ export const MIGRATIONS: readonly Migration[] = [
         DROP TRIGGER feedback_queue_update;
         DROP TRIGGER feedback_queue_delete;
         CREATE TRIGGER feedback_dirty_insert AFTER INSERT ON cache_rows WHEN new.entity = 'feedback_case' BEGIN
-          INSERT OR IGNORE INTO feedback_dirty (id) VALUES (new.id);
+          INSERT INTO feedback_dirty (id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM feedback_dirty WHERE id = new.id);
         END;
         CREATE TRIGGER feedback_dirty_update AFTER UPDATE ON cache_rows WHEN new.entity = 'feedback_case' BEGIN
-          INSERT OR IGNORE INTO feedback_dirty (id) VALUES (new.id);
+          INSERT INTO feedback_dirty (id) SELECT new.id WHERE NOT EXISTS (SELECT 1 FROM feedback_dirty WHERE id = new.id);
         END;
         CREATE TRIGGER feedback_queue_delete AFTER DELETE ON cache_rows WHEN old.entity = 'feedback_case' BEGIN
           DELETE FROM feedback_dirty WHERE id = old.id;
