@@ -15,7 +15,13 @@ import { installErrorHandling } from './http/errors';
 import { registerRoutes } from './http/route-table';
 import { installTextGuard } from './http/text-guard';
 import { type Logger, type LogLevel, safeLogger, silentLogger } from './log';
+import { DAY_MS, DEFAULT_REOPEN_WINDOW_MS, DEFAULT_SLA_POLICY, slaPolicy, type SlaTarget } from '../shared/feedback';
+import { backfillFeedback } from './feedback/backfill';
+import type { FeedbackConfig } from './feedback/case-model';
+import { SlaJob } from './feedback/sla-job';
+import { feedbackRoutes, installImageParser } from './routes/feedback.routes';
 import { DEFAULT_DEMO_API_KEY } from './open311/catalog';
+import { MediaStore } from './open311/media';
 import { OPEN311_PREFIX, open311Plugin } from './open311/routes';
 import { adminRoutes } from './routes/admin.routes';
 import { cameraRoutes } from './routes/cameras.routes';
@@ -57,6 +63,15 @@ export interface StartServerOptions {
   heartbeatMs?: number;
   pushHooks?: PushHooks;
   /** Open311 GeoReport v2 (/open311/v2): see server/README.md. */
+  /** Citizen feedback workflow and SLA (server/feedback). */
+  feedback?: {
+    /** Handling targets of normal / complex cases (urgent is 4 working hours by rule): default 5 / 10 working days. */
+    handle?: Partial<Record<'normal' | 'complex', SlaTarget>>;
+    /** Citizen re-open window after resolution/publication, days (default 7). */
+    reopenWindowDays?: number;
+    /** SLA job period (due-soon/overdue flags, escalation); default 60 000 ms; 0 = not started (tests tick it). */
+    slaJobIntervalMs?: number;
+  };
   open311?: {
     /** Registered with the demo district; default env OPEN311_DEMO_API_KEY or 'demo-bac-tra-my-2026'; null = none. */
     demoApiKey?: string | null;
@@ -74,6 +89,9 @@ export interface RunningServer {
   /** Every route Fastify registered (for the "all routes need auth" test). */
   routes: Array<{ method: string; url: string }>;
   simulator: Simulator | null;
+  /** The SLA job (tests call tick()). */
+  slaJob: SlaJob;
+  feedback: FeedbackConfig;
   close(): Promise<void>;
 }
 
@@ -109,15 +127,25 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     cleanup.push(() => feed.dispose());
     const ctx: WriteContext = { db, feed };
 
+    const dataDir = opts.dataDir && !opts.dataDir.includes('://') ? opts.dataDir : DEFAULT_DATA_DIR;
+    const mediaDir = opts.open311?.mediaDir ?? join(dataDir, 'open311-media');
+    const media = new MediaStore(mediaDir);
+    const feedback: FeedbackConfig = {
+      sla: slaPolicy({ handle: { ...DEFAULT_SLA_POLICY.handle, ...opts.feedback?.handle } }),
+      reopenWindowMs: (opts.feedback?.reopenWindowDays ?? DEFAULT_REOPEN_WINDOW_MS / DAY_MS) * DAY_MS,
+      mediaExists: (ref) => media.exists(ref),
+    };
+
     if (await shouldSeed(db, opts.seedDemo)) {
       const t0 = Date.now();
-      const counts = await withWriteTx(ctx, (w) => seedDemo(w, now(), opts.demoPassword ?? DEFAULT_DEMO_PASSWORD));
+      const counts = await withWriteTx(ctx, (w) => seedDemo(w, now(), opts.demoPassword ?? DEFAULT_DEMO_PASSWORD, { feedback, mediaDir }));
       log('info', 'demo district seeded', { ms: Date.now() - t0, counts });
     }
     await bootstrap(db, opts.bootstrapUsers ?? [], now(), log);
     const demoSeeded = (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, 'demo_seed'))).length > 0;
     const demoApiKey = opts.open311?.demoApiKey !== undefined ? opts.open311.demoApiKey : process.env.OPEN311_DEMO_API_KEY || DEFAULT_DEMO_API_KEY;
     await seedOpen311(db.orm, { demoApiKey: demoSeeded ? demoApiKey : null });
+    await backfillFeedback(ctx, feedback, now(), log);
 
     feed.publish(await currentSeq(db.orm));
     if (db.listen) {
@@ -128,7 +156,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
 
     const auth = new AuthService(db, now, (opts.sessionHours ?? 12) * 3_600_000, new LoginRateLimiter(() => now().getTime()));
     const live = new LiveChannel(feed);
-    const push = new PushService(ctx, now, log, opts.pushHooks);
+    const push = new PushService(ctx, now, log, opts.pushHooks, feedback);
 
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, exposeHeadRoutes: false, forceCloseConnections: true, return503OnClosing: true });
     const routes: RunningServer['routes'] = [];
@@ -140,6 +168,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     });
     installErrorHandling(app, log);
     installTextGuard(app);
+    installImageParser(app);
     registerRoutes(
       app,
       [
@@ -148,12 +177,12 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         ...syncRoutes({ db, auth, push, live, now, heartbeatMs: opts.heartbeatMs ?? 15_000 }),
         ...adminRoutes(db, now),
         ...cameraRoutes(ctx),
+        ...feedbackRoutes({ db, media }),
       ],
       auth,
     );
-    const dataDir = opts.dataDir && !opts.dataDir.includes('://') ? opts.dataDir : DEFAULT_DATA_DIR;
     await app.register(
-      open311Plugin({ ctx, auth, now, log, mediaDir: opts.open311?.mediaDir ?? join(dataDir, 'open311-media'), rateLimitPerMin: opts.open311?.rateLimitPerMin }),
+      open311Plugin({ ctx, auth, now, log, mediaDir, feedback, rateLimitPerMin: opts.open311?.rateLimitPerMin }),
       { prefix: OPEN311_PREFIX },
     );
     // Open SSE streams would keep app.close() waiting forever.
@@ -167,12 +196,18 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
 
     let simulator: Simulator | null = null;
     if (opts.simulate) {
-      simulator = new Simulator(ctx, now, typeof opts.simulate === 'object' ? opts.simulate.intervalMs : 5000, log);
+      simulator = new Simulator(ctx, now, typeof opts.simulate === 'object' ? opts.simulate.intervalMs : 5000, log, feedback);
       simulator.start();
       cleanup.push(() => simulator?.stop());
     }
+    const slaJob = new SlaJob(ctx, feedback, now, log);
+    const slaEvery = opts.feedback?.slaJobIntervalMs ?? 60_000;
+    if (slaEvery > 0) {
+      slaJob.start(slaEvery);
+      cleanup.push(() => slaJob.stop());
+    }
     log('info', 'server listening', { url, database: db.kind, simulate: !!simulator });
-    return { url, port, db, routes, simulator, close };
+    return { url, port, db, routes, simulator, slaJob, feedback, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
+import { dataContract } from '../../shared/contracts/data.contract';
 import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
 import { FeedbackService } from '../services/feedback/feedback.service';
@@ -68,7 +70,15 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const health = new HealthRegistry();
   const wall = new WallService({ displays: opts.displays, config, bus, log: opts.log });
   const central = new CentralService({ ...opts.central, dataDir: opts.dataDir, bus, log: opts.log });
-  const feedback = new FeedbackService({ db: () => central.cacheConnection(), enqueue: (name, args) => central.enqueueCommand(name, args), log: opts.log });
+  const feedback = new FeedbackService({
+    db: () => central.cacheConnection(),
+    enqueue: (name, args) => central.enqueueCommand(name, args),
+    log: opts.log,
+    onCacheChanged: (fn) => bus.subscribe((channel, payload) => channel === dataContract.onChanged.channel && fn((payload as { entities: string[] }).entities)),
+    mediaDir: join(opts.dataDir, 'feedback-media'),
+    serverAuth: () => central.serverAuth(),
+    retryRejected: (mutationId) => void central.retryRejected(mutationId),
+  });
   const cameras = () => central.cameras();
   const mosaic = new MosaicService({ config, bus, log: opts.log, cameras });
   const streams = opts.streams?.({ dataDir: opts.dataDir, log: opts.log, cameras }) ?? null;
@@ -147,6 +157,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       assign: (input) => feedback.assign(input.caseId, input.agencyId, input.officer),
       setStatus: (input) => feedback.setStatus(input.caseId, input.status, input.reason),
       addNote: (input) => feedback.addNote(input.caseId, input.text),
+      act: (input) => feedback.act(input.name, input.args),
+      attachPhoto: (input) => feedback.attachPhoto(input.type, input.dataBase64),
+      photo: (input) => feedback.photo(input.ref),
     },
     mosaic: {
       getState: (input) => mosaic.get(input.displayId),
@@ -177,6 +190,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       offStreams?.();
       await streams?.dispose();
       wall.dispose();
+      feedback.dispose();
       health.dispose();
       await central.dispose();
       bus.dispose();

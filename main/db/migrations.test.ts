@@ -169,4 +169,55 @@ describe('migrations N-1 → N', () => {
     expect(plan.map((p) => p.detail).join()).toContain('ce_case');
     v3.close();
   });
+
+  it('4: backfills category/location, marks writes dirty instead of indexing per row, flushes in step', async () => {
+    const { flushAll, flushChunk } = await import('../services/feedback/queue-index');
+    const file = join(dir, 'cache.db');
+    const v3 = openCacheDb(file, { targetVersion: 3 });
+    const fc = (id: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ id, title: 'Mặt đường hư hỏng', description: 'Ổ gà lớn', address: 'Thôn 2', category: 'road_damage', status: 'received', level: 'urgent', unitId: 'u1', agencyId: null, location: [108.21, 15.33], receivedAt: '2026-03-02T08:00:00+07:00', updatedAt: '2026-03-02T08:00:00+07:00', ...extra });
+    const put = (db: typeof v3, id: string, data: string, seq: number) =>
+      db.sqlite.prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?) ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, seq = excluded.seq').run('feedback_case', id, data, seq);
+    put(v3, 'fc-1', fc('fc-1'), 1);
+    v3.close();
+
+    const v4 = openCacheDb(file, { targetVersion: 4 });
+    expect(v4.version).toBe(4);
+    const row = (id: string) => v4.sqlite.prepare('SELECT status, category, lon, lat FROM feedback_queue WHERE id = ?').get(id);
+    expect(row('fc-1')).toEqual({ status: 'received', category: 'road_damage', lon: 108.21, lat: 15.33 });
+    const search = (q: string) => v4.sqlite.prepare('SELECT q.id FROM feedback_fts f JOIN feedback_queue q ON q.rid = f.rowid WHERE feedback_fts MATCH ? ORDER BY q.id').pluck().all(q);
+
+    // a write only marks the id; the queue follows on flush (update: old words leave the index)
+    put(v4, 'fc-2', fc('fc-2', { title: 'Đèn đường không sáng', category: 'street_lighting', location: null }), 2);
+    put(v4, 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', status: 'received' }), 3);
+    // the same id written again before a flush (an UPSERT updating a dirty row) stays one mark
+    put(v4, 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', description: '', status: 'triage' }), 3);
+    v4.sqlite.transaction(() => {
+      const up = v4.sqlite.prepare(
+        'INSERT INTO cache_rows (entity, id, data, seq) VALUES (?, ?, ?, ?) ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, seq = excluded.seq WHERE excluded.seq >= cache_rows.seq',
+      );
+      up.run('feedback_case', 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', description: '', status: 'triage' }), 3);
+      up.run('feedback_case', 'fc-1', fc('fc-1', { title: 'Sạt lở taluy', description: '', status: 'triage' }), 3);
+    })();
+    expect(v4.sqlite.prepare('SELECT id FROM feedback_dirty ORDER BY id').pluck().all()).toEqual(['fc-1', 'fc-2']);
+    expect(row('fc-2')).toBeUndefined();
+    expect(flushChunk(v4.sqlite, 1)).toBe(1); // chunks: one at a time
+    expect(flushAll(v4.sqlite)).toBe(1);
+    expect(row('fc-1')).toEqual({ status: 'triage', category: 'road_damage', lon: 108.21, lat: 15.33 });
+    expect(row('fc-2')).toEqual({ status: 'received', category: 'street_lighting', lon: null, lat: null });
+    expect(search('"duong"*')).toEqual(['fc-2']);
+    expect(search('"sat"* "lo"*')).toEqual(['fc-1']);
+    expect(v4.sqlite.prepare('SELECT count(*) FROM feedback_fts').pluck().get()).toBe(2);
+
+    // a delete is immediate, also for a row still dirty
+    put(v4, 'fc-2', fc('fc-2', { title: 'Rác' }), 4);
+    v4.sqlite.prepare("DELETE FROM cache_rows WHERE entity = 'feedback_case' AND id = 'fc-2'").run();
+    expect(v4.sqlite.prepare('SELECT count(*) FROM feedback_dirty').pluck().get()).toBe(0);
+    expect(row('fc-2')).toBeUndefined();
+    expect(v4.sqlite.prepare('SELECT count(*) FROM feedback_fts').pluck().get()).toBe(1);
+    // other entities are not marked
+    v4.sqlite.prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?)').run('alert', 'a1', '{"id":"a1"}', 5);
+    expect(v4.sqlite.prepare('SELECT count(*) FROM feedback_dirty').pluck().get()).toBe(0);
+    v4.close();
+  });
 });

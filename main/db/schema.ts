@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * The local cache, as drizzle sees it. The SQL that creates it lives in migrations.ts (hand-written,
@@ -25,8 +25,9 @@ export const cacheRows = sqliteTable(
 );
 
 /**
- * The feedback queue's columns of every cached feedback_case row, kept by triggers on cache_rows
- * (migration 3), plus the FTS5 table `feedback_fts` (rowid = rid; not expressible in drizzle).
+ * The feedback queue's columns of every cached feedback_case row (migration 3), plus the FTS5 table
+ * `feedback_fts` (rowid = rid; not expressible in drizzle). Since migration 4 a cache_rows write only
+ * marks the id in `feedback_dirty`; main/services/feedback/queue-index.ts folds it in.
  */
 export const feedbackQueue = sqliteTable(
   'feedback_queue',
@@ -40,14 +41,22 @@ export const feedbackQueue = sqliteTable(
     unitId: text('unit_id'),
     agencyId: text('agency_id'),
     seq: integer('seq').notNull(),
+    /** Migration 4: for the 50 m duplicate lookup (location = [lon, lat]). */
+    category: text('category'),
+    lon: real('lon'),
+    lat: real('lat'),
   },
   (t) => [
+    index('fq_geo').on(t.category, t.lat, t.lon, t.status),
     index('fq_status').on(t.status, t.level, t.received, t.id),
     index('fq_received').on(t.received, t.id, t.status, t.level),
     index('fq_unit').on(t.unitId, t.received, t.id, t.status, t.level),
     index('fq_agency').on(t.agencyId, t.received, t.id, t.status, t.level),
   ],
 );
+
+/** Migration 4: feedback_case ids written since the queue was last brought up to date. */
+export const feedbackDirty = sqliteTable('feedback_dirty', { id: text('id').primaryKey() });
 
 /** Small key/value store: cursor, asOf, lastPullAt, clientId, clientSeq. */
 export const syncState = sqliteTable('sync_state', {

@@ -18,6 +18,9 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /api/v1/admin/users': ['admin'],
   'POST /api/v1/admin/users': ['admin'],
   'POST /api/v1/admin/cameras': ['admin'],
+  'POST /api/v1/media': ['operator', 'leader', 'admin'],
+  'GET /api/v1/admin/routing-rules': ['admin'],
+  'PUT /api/v1/admin/routing-rules': ['admin'],
   // Open311 GeoReport v2: the citizen-facing API (POST requests checks its own api_key)
   'GET /open311/v2/discovery.json': 'public',
   'GET /open311/v2/discovery.xml': 'public',
@@ -31,6 +34,8 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'GET /open311/v2/requests/:file': 'public',
   'GET /open311/v2/requests/:id/history.json': 'public',
   'GET /open311/v2/requests/:id/history.xml': 'public',
+  'POST /open311/v2/requests/:id/reopen.json': 'public',
+  'POST /open311/v2/requests/:id/reopen.xml': 'public',
   'GET /open311/v2/tokens/:file': 'public',
   'GET /open311/v2/media/:file': 'public',
 };

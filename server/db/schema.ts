@@ -67,6 +67,33 @@ export const feedbackCases = pgTable('feedback_cases', {
   receivedAt: ts('received_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
   noteCount: integer('note_count').notNull().default(0),
+  // 0003_feedback_workflow.sql
+  officer: text('officer'),
+  acceptedAt: ts('accepted_at'),
+  clockStartAt: ts('clock_start_at'),
+  scheduledAt: ts('scheduled_at'),
+  resolvedAt: ts('resolved_at'),
+  publishedAt: ts('published_at'),
+  answer: text('answer'),
+  answerPhotos: jsonb('answer_photos').$type<string[]>().notNull().default([]),
+  duplicateOf: text('duplicate_of'),
+  duplicates: jsonb('duplicates').$type<string[]>().notNull().default([]),
+  closeReason: text('close_reason'),
+  reopenCount: integer('reopen_count').notNull().default(0),
+  pauses: jsonb('pauses').$type<Array<{ from: string; to: string | null; reason: string }>>().notNull().default([]),
+  routingRuleId: text('routing_rule_id'),
+  slaPhase: text('sla_phase'),
+  acceptDueAt: ts('accept_due_at'),
+  handleDueAt: ts('handle_due_at'),
+  dueAt: ts('due_at'),
+  dueSoonAt: ts('due_soon_at'),
+  dueSoon: boolean('due_soon').notNull().default(false),
+  overdue: boolean('overdue').notNull().default(false),
+  paused: boolean('paused').notNull().default(false),
+  pauseReason: text('pause_reason'),
+  remainingMinutes: integer('remaining_minutes'),
+  escalatedAt: ts('escalated_at'),
+  escalatedDueAt: ts('escalated_due_at'),
 });
 
 export const caseEvents = pgTable('case_events', {
@@ -76,6 +103,10 @@ export const caseEvents = pgTable('case_events', {
   actor: text('actor').notNull(),
   action: text('action').notNull(),
   text: text('text'),
+  actorRole: text('actor_role'),
+  fromStatus: text('from_status'),
+  toStatus: text('to_status'),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
 });
 
 export const dossierEvents = pgTable('dossier_events', {
@@ -254,4 +285,17 @@ export const open311Requests = pgTable('open311_requests', {
   deviceId: text('device_id'),
   accountId: text('account_id'),
   createdAt: ts('created_at').notNull(),
+});
+
+// ---- Feedback routing (0003_feedback_workflow.sql): never synced; server/feedback/routing.ts -------
+
+export const routingRules = pgTable('routing_rules', {
+  id: text('id').primaryKey(),
+  category: text('category').notNull(),
+  unitId: text('unit_id'),
+  agencyId: text('agency_id').notNull(),
+  autoAssign: boolean('auto_assign').notNull().default(false),
+  sort: integer('sort').notNull().default(0),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedBy: text('updated_by'),
 });

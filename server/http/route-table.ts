@@ -19,7 +19,7 @@ type Handler<A> = (req: FastifyRequest, reply: FastifyReply, auth: A) => unknown
  * app.test.ts checks the routes Fastify actually has).
  */
 export type RouteDef = {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   /** Requires `X-IOC-Protocol: 1` (after authentication). */
   protocol?: boolean;

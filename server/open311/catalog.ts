@@ -2,9 +2,8 @@
  * The Open311 view of the PAKN category catalogue (shared/feedback/categories) for the demo
  * jurisdiction, plus the mapping of case statuses down to Open311's open/closed.
  */
-import { FEEDBACK_CATEGORIES, FEEDBACK_STATES, type FeedbackCategory, type FeedbackState, openClosed, toOpen311Service } from '../../shared/feedback';
+import { CLOSED_STATES, FEEDBACK_CATEGORIES, type FeedbackCategory, isFeedbackState, openClosed, toOpen311Service } from '../../shared/feedback';
 import type { FeedbackLevel } from '../../shared/feedback/sla';
-import { FINAL_STATUSES } from '../sync/commands/case-status';
 
 export const DEFAULT_JURISDICTION_ID = 'bactramy.danang.gov.vn';
 export const DEFAULT_DEMO_API_KEY = 'demo-bac-tra-my-2026';
@@ -128,31 +127,19 @@ export function categoryServices(jurisdictionId = DEFAULT_JURISDICTION_ID, categ
 
 // ---- status ----------------------------------------------------------------------------------------
 
-/** Server case statuses (sync/commands/case-status.ts) → the workflow state whose Open311 notes fit. */
-const TO_WORKFLOW: Record<string, FeedbackState> = {
-  investigating: 'triage',
-  action_scheduled: 'scheduled',
-  fixed: 'resolved',
-  closed: 'published',
-  reopened: 'triage',
-};
+/** Every status that maps to Open311 `closed` (the workflow's closed states). */
+export const CLOSED_STATUSES: readonly string[] = CLOSED_STATES;
 
-const CLOSED_EXTRA: Record<string, string> = {
-  unable_to_fix: 'Không thể xử lý được phản ánh này; cơ quan chức năng đã trả lời lý do.',
-};
-
-/** Every status that maps to Open311 `closed` (workflow states and server statuses). */
-export const CLOSED_STATUSES: readonly string[] = [
-  ...new Set([...FEEDBACK_STATES.filter((s) => openClosed(s).status === 'closed'), ...FINAL_STATUSES]),
-];
-
-export function open311Status(status: string): { status: 'open' | 'closed'; status_notes: string } {
-  if (CLOSED_EXTRA[status]) return { status: 'closed', status_notes: CLOSED_EXTRA[status] };
-  const state = (FEEDBACK_STATES as readonly string[]).includes(status) ? (status as FeedbackState) : TO_WORKFLOW[status];
-  if (state) {
-    const r = openClosed(state, status === 'reopened' ? { reopenCount: 1 } : undefined);
-    // A server status that maps to an open workflow state but is final (e.g. 'closed') stays closed.
-    return FINAL_STATUSES.has(status) ? { ...r, status: 'closed' } : r;
-  }
-  return FINAL_STATUSES.has(status) ? { status: 'closed', status_notes: 'Đã đóng.' } : { status: 'open', status_notes: 'Đang xử lý.' };
+/**
+ * Workflow state → Open311 open/closed + Vietnamese status_notes (shared/feedback openClosed); a
+ * published case carries its answer, so the citizen reads what was done.
+ */
+export function open311Status(
+  status: string,
+  c?: { duplicateOf?: string | null; closeReason?: string | null; reopenCount?: number | null; answer?: string | null },
+): { status: 'open' | 'closed'; status_notes: string } {
+  if (!isFeedbackState(status)) return { status: 'open', status_notes: 'Đang xử lý.' };
+  const r = openClosed(status, c ? { duplicateOf: c.duplicateOf ?? null, closeReason: c.closeReason ?? null, reopenCount: c.reopenCount ?? 0 } : undefined);
+  if (status === 'published' && c?.answer) return { ...r, status_notes: `${r.status_notes} Trả lời: ${c.answer}` };
+  return r;
 }

@@ -78,7 +78,7 @@ describe('Open311 conformance (Bloomington fixtures)', () => {
     clock = T0;
     // The three closed Bloomington requests: closed by an operator (status only; the read side is under test).
     const closed = requests.filter((r) => r.status === 'closed').map((r) => ids.get(r.service_request_id)!);
-    await db.update(feedbackCases).set({ status: 'fixed' }).where(inArray(feedbackCases.id, closed));
+    await db.update(feedbackCases).set({ status: 'resolved' }).where(inArray(feedbackCases.id, closed));
   });
   afterAll(async () => {
     await h?.close();
@@ -319,7 +319,11 @@ describe('Open311 conformance (Bloomington fixtures)', () => {
       for (const secret of ['nguoidan@example.vn', '905 123 456', 'Thị Lan']) expect(body, path).not.toContain(secret);
     }
     const history = await json(`requests/${created.service_request_id}/history.json`);
-    expect(history).toEqual([{ service_request_id: created.service_request_id, datetime: expect.stringMatching(OFFSET), action: 'received', description: 'received via Open311', status: 'open', status_notes: expect.any(String) }]);
+    // Received, then the routing rule proposes the responsible agency (road_damage → the district's project board).
+    expect(history).toEqual([
+      { service_request_id: created.service_request_id, datetime: expect.stringMatching(OFFSET), action: 'received', description: 'received via Open311', status: 'open', status_notes: expect.any(String) },
+      { service_request_id: created.service_request_id, datetime: expect.stringMatching(OFFSET), action: 'routed', description: expect.stringContaining('Ban Quản lý dự án'), status: 'open', status_notes: expect.any(String) },
+    ]);
     // stored privately for the operators
     const [priv] = await h.server.db.orm.select().from(open311Requests).where(eq(open311Requests.caseId, created.service_request_id));
     expect(priv).toMatchObject({ email: 'nguoidan@example.vn', phone: '+84 905 123 456', attributes: { road_type: 'commune' } });

@@ -26,6 +26,8 @@ export function checkImage(f: UploadedFile): StoredMedia & { data: Buffer } {
   return { sha256: createHash('sha256').update(f.data).digest('hex'), ext: declared, bytes: f.data.length, data: f.data };
 }
 
+const MEDIA_REF = /^[0-9a-f]{64}\.(jpg|png)$/;
+
 export class MediaStore {
   constructor(readonly dir: string) {}
 
@@ -41,6 +43,11 @@ export class MediaStore {
       }
       return m;
     });
+  }
+
+  /** True when `<sha256>.<jpg|png>` was stored. */
+  exists(ref: string): boolean {
+    return MEDIA_REF.test(ref) && existsSync(join(this.dir, ref));
   }
 
   /** The file for `<sha256>.<jpg|png>`, or null. The name is validated: no path can escape the folder. */

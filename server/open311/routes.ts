@@ -4,7 +4,10 @@
  * error format (`[{code, description}]` / `<errors><error>…`) and 404s.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_SLA_POLICY, slaClock, toVnIso } from '../../shared/feedback';
+import { slaClock, toVnIso } from '../../shared/feedback';
+import { applyCaseAction, type FeedbackConfig } from '../feedback/case-model';
+import { CommandRejected } from '../sync/commands/rejected';
+import { withWriteTx } from '../sync/writer';
 import type { FeedbackLevel } from '../../shared/feedback/sla';
 import type { AuthService } from '../auth/auth.service';
 import { HttpError } from '../http/errors';
@@ -33,6 +36,8 @@ export interface Open311Deps {
   now: () => Date;
   log: Logger;
   mediaDir: string;
+  /** SLA policy, re-open window (shared with the sync commands). */
+  feedback: FeedbackConfig;
   /** POSTs per API key per minute unless the key has its own limit (default 60). */
   rateLimitPerMin?: number;
 }
@@ -153,9 +158,11 @@ export function open311Plugin(deps: Open311Deps) {
 
   function render(req: FastifyRequest, j: store.Jurisdiction, services: store.ServiceRow[], row: store.RequestRow) {
     const service = serviceFor(services, row);
-    const { status, status_notes } = open311Status(row.status);
+    const { status, status_notes } = open311Status(row.status, row);
     const received = row.receivedAt.getTime();
-    const expected = status === 'open' ? slaClock({ level: row.level as FeedbackLevel, receivedAt: received }, DEFAULT_SLA_POLICY, deps.now().getTime()).handleDueAt : null;
+    // The stored handling deadline (paused: unknown until resumed); rows from before the workflow: computed.
+    const expected =
+      status !== 'open' || row.paused ? null : row.handleDueAt ? row.handleDueAt.getTime() : slaClock({ level: row.level as FeedbackLevel, receivedAt: received }, deps.feedback.sla, deps.now().getTime()).handleDueAt;
     const uploaded = row.media?.[0];
     return {
       service_request_id: row.id,
@@ -234,6 +241,7 @@ export function open311Plugin(deps: Open311Deps) {
       jurisdiction: j,
       service,
       apiKeyHash: key.keyHash,
+      feedback: deps.feedback,
       unitId,
       location: lat !== null && long !== null ? [long, lat] : null,
       address,
@@ -313,14 +321,55 @@ export function open311Plugin(deps: Open311Deps) {
       let current = 'received';
       const events = [];
       for (const e of await store.caseHistory(db, row.id)) {
-        if (e.action === 'note') continue; // internal notes of the operators stay internal
-        if (e.action === 'received') current = 'received';
-        else if (e.action === 'assigned') current = 'assigned';
-        else if (e.action.startsWith('status:')) current = e.action.slice(7);
+        if (e.action === 'note' || e.action === 'addNote') continue; // internal notes of the operators stay internal
+        if (e.toStatus) current = e.toStatus;
         const s = open311Status(current);
         events.push({ service_request_id: row.id, datetime: toVnIso(e.at.getTime()), action: e.action, description: e.text, status: s.status, status_notes: s.status_notes });
       }
       return send(reply, format, 'history', events);
+    },
+  });
+
+  /**
+   * Extension: the citizen re-opens a resolved/published request within the re-open window
+   * (POST requests/{id}/reopen.json, form fields api_key, jurisdiction_id, description = why).
+   * Only the api_key that submitted the request may re-open it (any key of the jurisdiction for
+   * cases that did not come through Open311). Refusals: 409 in the spec's error format.
+   */
+  const reopen = (format: Format): RouteDef => ({
+    method: 'POST',
+    url: `/requests/:id/reopen.${format}`,
+    access: 'public',
+    async handler(req, reply) {
+      if (!(req.body instanceof FormBody)) throw badRequest('Empty body: send api_key and description as application/x-www-form-urlencoded');
+      const f = req.body.fields;
+      const j = await jurisdictionOf(f);
+      const apiKey = one(f, 'api_key');
+      const key = apiKey ? await store.findApiKey(db, apiKey) : null;
+      if (!key || key.disabled || (key.jurisdictionId !== null && key.jurisdictionId !== j.id)) throw new Open311Error(403, 'Invalid or missing api_key');
+      const wait = limiter.hit(key.keyHash, key.rateLimitPerMin ?? undefined);
+      if (wait !== null) throw new Open311Error(429, `Too many requests for this api_key; retry in ${wait} s`, { 'retry-after': String(wait) });
+      const { id } = req.params as { id: string };
+      const services = await store.listServices(db, j.id);
+      const [found] = await store.queryRequests(db, j, services, { ids: [id], limit: 1 });
+      if (!found) throw notFound(`No service request ${id.slice(0, 100)}`);
+      const submittedBy = await store.submittingKey(db, id);
+      if (submittedBy !== null && submittedBy !== key.keyHash) throw new Open311Error(403, 'Only the api_key that submitted this request may re-open it');
+      const reason = (one(f, 'description') ?? '').trim();
+      if (!reason) throw badRequest('description is required: say why the request is re-opened');
+      if ([...reason].length > MAX_DESCRIPTION) throw badRequest(`description: at most ${MAX_DESCRIPTION} characters`);
+      try {
+        await withWriteTx(deps.ctx, (w) => applyCaseAction(w, id, { type: 'reopen', reason }, { name: 'Công dân (Open311)', role: 'citizen' }, deps.now(), deps.feedback));
+      } catch (err) {
+        if (!(err instanceof CommandRejected)) throw err;
+        const why: Record<string, string> = {
+          reopen_window_expired: `The re-open window (${Math.round(deps.feedback.reopenWindowMs / DAY)} days after the answer) has passed; please submit a new request`,
+          not_allowed_from_state: 'Only a resolved or published request can be re-opened',
+        };
+        throw new Open311Error(409, why[err.code] ?? err.message.slice(0, 200));
+      }
+      const [row] = await store.queryRequests(db, j, services, { ids: [id], limit: 1 });
+      return send(reply, format, 'service_requests', [render(req, j, services, row)]);
     },
   });
 
@@ -388,6 +437,8 @@ export function open311Plugin(deps: Open311Deps) {
     },
     history('json'),
     history('xml'),
+    { ...reopen('json'), bodyLimit: FORM_BODY_LIMIT },
+    { ...reopen('xml'), bodyLimit: FORM_BODY_LIMIT },
     {
       method: 'GET',
       url: '/tokens/:file',

@@ -1,7 +1,9 @@
 /** Open311 tables (0002_open311.sql) and the feedback cases they expose. */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lte, notInArray, or, type SQL, sql } from 'drizzle-orm';
-import type { CaseEvent, FeedbackCase } from '../../shared/domain/entities';
+import type { FeedbackCase } from '../../shared/domain/entities';
+import type { FeedbackConfig } from '../feedback/case-model';
+import { intakeCase } from '../feedback/story';
 import type { Executor } from '../db/client';
 import { rowsOf } from '../db/client';
 import { adminUnits, agencies, caseEvents, feedbackCases, open311ApiKeys, open311Jurisdictions, open311Requests, open311Services } from '../db/schema';
@@ -81,6 +83,7 @@ export interface NewRequest {
   attributes: Record<string, string | string[]>;
   mediaUrl: string | null;
   media: StoredMedia[];
+  feedback: FeedbackConfig;
   contact: { email: string | null; phone: string | null; firstName: string | null; lastName: string | null; deviceId: string | null; accountId: string | null };
   at: Date;
 }
@@ -102,7 +105,7 @@ export async function createRequest(ctx: WriteContext, r: NewRequest): Promise<{
     // The unit must exist (FK); a database started without the district keeps the case unplaced.
     const unitId = r.unitId && (await w.tx.select({ id: adminUnits.id }).from(adminUnits).where(eq(adminUnits.id, r.unitId)).limit(1)).length ? r.unitId : null;
     const iso = r.at.toISOString();
-    const fc: FeedbackCase = {
+    const fc = {
       id,
       title: titleOf(r.service.serviceName, r.description),
       description: r.description,
@@ -116,10 +119,8 @@ export async function createRequest(ctx: WriteContext, r: NewRequest): Promise<{
       receivedAt: iso,
       updatedAt: iso,
       noteCount: 0,
-    };
-    const ev: CaseEvent = { id: `${id}-e1`, caseId: id, at: iso, actor: 'Công dân (Open311)', action: 'received', text: 'received via Open311' };
-    await w.upsert('feedback_case', [fc]);
-    await w.upsert('case_event', [ev]);
+    } satisfies FeedbackCase;
+    await intakeCase(w, fc, { name: 'Công dân (Open311)', role: 'citizen' }, 'received via Open311', r.feedback, r.at, (n) => `${id}-e${n}`);
     await w.tx.insert(open311Requests).values({
       caseId: id,
       jurisdictionId: r.jurisdiction.id,
@@ -166,6 +167,13 @@ const PUBLIC_COLUMNS = {
   receivedAt: feedbackCases.receivedAt,
   updatedAt: feedbackCases.updatedAt,
   agencyName: agencies.name,
+  duplicateOf: feedbackCases.duplicateOf,
+  closeReason: feedbackCases.closeReason,
+  reopenCount: feedbackCases.reopenCount,
+  answer: feedbackCases.answer,
+  answerPhotos: feedbackCases.answerPhotos,
+  handleDueAt: feedbackCases.handleDueAt,
+  paused: feedbackCases.paused,
   serviceCode: open311Requests.serviceCode,
   addressId: open311Requests.addressId,
   zipcode: open311Requests.zipcode,
@@ -184,6 +192,13 @@ export type RequestRow = {
   receivedAt: Date;
   updatedAt: Date;
   agencyName: string | null;
+  duplicateOf: string | null;
+  closeReason: string | null;
+  reopenCount: number;
+  answer: string | null;
+  answerPhotos: string[];
+  handleDueAt: Date | null;
+  paused: boolean;
   serviceCode: string | null;
   addressId: string | null;
   zipcode: string | null;
@@ -233,4 +248,10 @@ export async function findByToken(exec: Executor, j: Jurisdiction, token: string
 
 export async function caseHistory(exec: Executor, caseId: string) {
   return exec.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.at), asc(caseEvents.id));
+}
+
+/** sha256 of the api_key that submitted the request; null for cases that did not come through Open311. */
+export async function submittingKey(exec: Executor, caseId: string): Promise<string | null> {
+  const [row] = await exec.select({ k: open311Requests.apiKeyHash }).from(open311Requests).where(eq(open311Requests.caseId, caseId)).limit(1);
+  return row?.k ?? null;
 }

@@ -71,7 +71,7 @@ export const CASE_CATEGORIES: Record<string, { weight: number; agency: string; t
       'Bờ sông tại {place} bị sạt lở, ăn sâu vào đất sản xuất của người dân.',
     ],
   },
-  lighting: {
+  street_lighting: {
     weight: 10,
     agency: 'ag-ubnd',
     titles: ['Đèn đường không sáng', 'Cột đèn chiếu sáng bị nghiêng', 'Đèn chiếu sáng bật cả ban ngày'],
@@ -80,7 +80,7 @@ export const CASE_CATEGORIES: Record<string, { weight: number; agency: string; t
       'Cột đèn tại {place} bị nghiêng sau gió lớn, có nguy cơ đổ xuống đường.',
     ],
   },
-  waste: {
+  waste_environment: {
     weight: 12,
     agency: 'ag-tnmt',
     titles: ['Rác thải tồn đọng chưa được thu gom', 'Đổ rác không đúng nơi quy định', 'Điểm tập kết rác gây ô nhiễm'],

@@ -1,6 +1,12 @@
-import type { AdminUnit, Alert, Camera, CaseEvent, DossierEvent, FeedbackCase, IndicatorValue, WaterReading, WaterStation } from '../../shared/domain/entities';
+import { findCategory } from '../../shared/feedback/categories';
+import type { AdminUnit, Alert, Camera, DossierEvent, FeedbackCase, IndicatorValue, WaterReading, WaterStation } from '../../shared/domain/entities';
 import { upsertUser } from '../auth/users';
+import type { EntityRow } from '../db/entity-tables';
 import { serverMeta } from '../db/schema';
+import { type Actor, caseEventRow, DEFAULT_FEEDBACK_CONFIG, type FeedbackConfig } from '../feedback/case-model';
+import { demoRoutingRules, replaceRoutingRules, type RoutingRule } from '../feedback/routing';
+import { CaseStory } from '../feedback/story';
+import { demoPhotoRefs } from './demo-photos';
 import type { Writer } from '../sync/writer';
 import { buildAdminUnits } from './admin-units';
 import { AGENCIES, CAMERAS, CASE_CATEGORIES, COMMUNES, INDICATORS, PROCEDURES, VILLAGES, WATER_STATIONS } from './catalog';
@@ -115,39 +121,92 @@ export function newCase(s: SeedContext, id: string, receivedAt: number): Feedbac
   };
 }
 
-const agencyFor = (fc: FeedbackCase) => {
-  const a = CASE_CATEGORIES[fc.category].agency;
-  return a === 'ag-ubnd' ? `ag-ubnd-${fc.unitId!.split(':')[1]}` : a;
-};
+const agencyName = (id: string) => AGENCIES.find((a) => a.id === id)?.name ?? id;
+const CITIZEN_APP: Actor = { name: 'Công dân (ứng dụng Smart Trà My)', role: 'citizen' };
+const OPERATOR: Actor = { name: 'Nguyễn Thị Hoa', role: 'operator' };
+const LEADER: Actor = { name: 'Trần Văn Minh', role: 'leader' };
+const OFFICERS = ['Lê Văn Tùng', 'Hồ Thị Mai', 'Phạm Ngọc Sơn', 'Đinh Văn Lực', 'Bríu Thị Hương'];
 
-/** 300 cases over the last 120 days; older ones further along the workflow, each with its history. */
-function feedback(s: SeedContext): { cases: FeedbackCase[]; events: CaseEvent[] } {
-  const cases: FeedbackCase[] = [];
-  const events: CaseEvent[] = [];
+/** Answers the agencies give, per category (the citizen reads them in Open311 status_notes). */
+const ANSWERS: Record<string, string[]> = {
+  road_damage: ['Đã vá ổ gà, thảm lại mặt đường và dọn vệ sinh; xe lưu thông bình thường.', 'Đã thông cống, sửa rãnh thoát nước ngang đường.'],
+  landslide: ['Đã dọn đất đá, thông tuyến; cắm biển cảnh báo sạt lở và bố trí người trực.', 'Đã kiểm tra hiện trường, di dời 3 hộ dân đến nơi an toàn, gia cố tạm taluy.'],
+  street_lighting: ['Đã thay bóng đèn và sửa tủ điều khiển; cụm đèn sáng trở lại.', 'Đã dựng lại cột đèn, kiểm tra an toàn điện.'],
+  waste_environment: ['Đã thu gom toàn bộ rác tồn đọng, bố trí lịch thu gom 2 lần/tuần.', 'Đã xác minh, nhắc nhở hộ vi phạm và dọn sạch lòng suối.'],
+  water_supply: ['Đã nối lại đường ống bị vỡ, nước sinh hoạt đã về các hộ dân.', 'Đã súc rửa bể chứa, nước trong trở lại.'],
+};
+const GENERIC_ANSWER = ['Đơn vị đã kiểm tra, xử lý và thông tin kết quả cho người phản ánh.', 'Đã làm việc với các bên liên quan, vụ việc đã được giải quyết.'];
+
+/**
+ * 300 cases over the last 120 days, each taken through the workflow (shared/feedback) by the routing
+ * rules and a realistic sequence of operator/agency actions — older ones further along, some paused,
+ * merged as duplicates, not responsible or rejected — with the full history and the SLA fields as of now.
+ */
+function feedback(s: SeedContext, cfg: FeedbackConfig, rules: RoutingRule[], photos: string[]): { cases: Array<Record<string, unknown>>; events: Array<Record<string, unknown>> } {
+  const cases: Array<Record<string, unknown>> = [];
+  const events: Array<Record<string, unknown>> = [];
   const { rng } = s;
+  const recent: Record<string, string[]> = {};
+  const minutes = (a: number, b: number) => rng.int(a, b) * 60_000;
   for (let i = 1; i <= DEMO_COUNTS.feedback_case; i++) {
     const id = `fc-${String(i).padStart(6, '0')}`;
     const receivedAt = s.now - Math.floor(rng.next() ** 1.6 * 120 * DAY);
     const fc = newCase(s, id, receivedAt);
-    const ev = (n: number, at: number, actor: string, action: string, text: string | null) =>
-      events.push({ id: `${id}-e${n}`, caseId: id, at: iso(at), actor, action, text });
-    ev(1, receivedAt, 'Công dân (ứng dụng Smart Trà My)', 'received', null);
+    const story = new CaseStory(fc as unknown as EntityRow, agencyName, (n) => `${id}-e${n}`);
+    story.received(CITIZEN_APP, null);
+    story.route(rules, fc.unitId, new Date(receivedAt + 60_000));
     const ageDays = (s.now - receivedAt) / DAY;
-    let at = receivedAt;
+    let at = receivedAt + 60_000;
+    const step = (action: Parameters<CaseStory['apply']>[0], actor: Actor, gap: number) => {
+      const next = Math.min(at + gap, s.now - 60_000);
+      if (next <= at) return false;
+      at = next;
+      story.apply(action, actor, at);
+      return true;
+    };
+    const cat = findCategory(fc.category);
+    const older = recent[fc.category] ?? [];
     if (ageDays > 0.3 && rng.chance(0.9)) {
-      at += Math.floor(rng.next() * 8 * HOUR) + 10 * 60_000;
-      fc.agencyId = agencyFor(fc);
-      fc.status = 'assigned';
-      ev(2, at, 'Nguyễn Thị Hoa', 'assigned', AGENCIES.find((a) => a.id === fc.agencyId)!.name);
-      const next = ageDays > 20 ? rng.weighted([['fixed', 55], ['closed', 20], ['in_progress', 10], ['not_responsible', 5], ['duplicate', 5], ['unable_to_fix', 5]] as const) : ageDays > 3 ? rng.weighted([['in_progress', 50], ['action_scheduled', 20], ['investigating', 15], ['fixed', 15]] as const) : null;
-      if (next) {
-        at += Math.floor(rng.next() * Math.min(ageDays - 0.5, 15) * DAY);
-        fc.status = next;
-        ev(3, at, 'Trần Văn Minh', `status:${next}`, next === 'fixed' ? 'Đã xử lý xong, có ảnh trước/sau.' : null);
+      if (story.c.state === 'received') {
+        const exit = ageDays > 2 ? rng.weighted([['work', 88], ['duplicate', 5], ['not_responsible', 4], ['reject', 3]] as const) : 'work';
+        if (exit === 'duplicate' && older.length) {
+          step({ type: 'markDuplicate', of: rng.pick(older) }, OPERATOR, minutes(20, 6 * 60));
+        } else if (exit === 'not_responsible') {
+          step({ type: 'notResponsible', reason: 'Tuyến Quốc lộ 40B do Khu Quản lý đường bộ quản lý; đã chuyển thông tin và hướng dẫn người dân.' }, OPERATOR, minutes(30, 8 * 60));
+        } else if (exit === 'reject') {
+          step({ type: 'reject', reason: 'Nội dung phản ánh không rõ địa điểm, đã liên hệ nhưng không được người phản ánh phản hồi.' }, OPERATOR, minutes(30, 8 * 60));
+        } else {
+          step({ type: 'triage' }, OPERATOR, minutes(10, 7 * 60));
+          step({ type: 'assign', agencyId: story.c.agencyId ?? 'ag-ubnd-huyen', officer: rng.pick(OFFICERS) }, OPERATOR, minutes(5, 120));
+        }
+      }
+      if (story.c.state === 'assigned') {
+        const plan = ageDays > 20 ? rng.weighted([['published', 60], ['resolved', 20], ['in_progress', 10], ['refer', 5], ['paused', 5]] as const) : ageDays > 3 ? rng.weighted([['in_progress', 45], ['scheduled', 20], ['assigned', 10], ['resolved', 15], ['paused', 10]] as const) : rng.weighted([['assigned', 60], ['in_progress', 40]] as const);
+        if (plan === 'refer') step({ type: 'refer', agencyId: 'ag-ubnd-huyen', reason: 'Vượt thẩm quyền cấp xã, chuyển UBND huyện chỉ đạo.' }, OPERATOR, minutes(60, 48 * 60));
+        else if (plan === 'scheduled') step({ type: 'schedule', at: s.now + rng.int(1, 6) * DAY }, OPERATOR, minutes(60, 24 * 60));
+        else if (plan !== 'assigned') {
+          step({ type: 'start' }, { name: story.c.officer ?? rng.pick(OFFICERS), role: 'officer' }, minutes(60, 36 * 60));
+          if (plan === 'paused') step({ type: 'pause', reason: rng.pick(['Chờ tạnh mưa, nước suối dâng cao không thể tiếp cận hiện trường.', 'Chờ người phản ánh bổ sung thông tin vị trí.']) }, OPERATOR, minutes(60, 24 * 60));
+          if (plan === 'resolved' || plan === 'published') {
+            const answer = rng.pick(ANSWERS[fc.category] ?? GENERIC_ANSWER);
+            const resolved = step({ type: 'resolve', answer, photos: cat?.needsFixPhoto || rng.chance(0.4) ? [rng.pick(photos)] : [] }, { name: story.c.officer ?? rng.pick(OFFICERS), role: 'officer' }, minutes(4 * 60, Math.min(ageDays - 1, 12) * 24 * 60));
+            if (resolved && plan === 'published') step({ type: 'publish' }, LEADER, minutes(30, 48 * 60));
+          }
+        }
       }
     }
-    fc.updatedAt = iso(at);
-    cases.push(fc);
+    if (story.c.state !== 'duplicate') (recent[fc.category] ??= []).push(id);
+    cases.push(story.toRow(cfg, s.now, at));
+    events.push(...story.events);
+  }
+  // Link masters to their duplicates both ways, with the master's 'merged' event.
+  const byId = new Map(cases.map((c) => [c.id as string, c]));
+  for (const c of cases) {
+    if (c.status !== 'duplicate' || typeof c.duplicateOf !== 'string') continue;
+    const master = byId.get(c.duplicateOf)!;
+    master.duplicates = [...((master.duplicates as string[]) ?? []), c.id];
+    const dupEvent = events.find((e) => e.caseId === c.id && e.action === 'markDuplicate')!;
+    events.push({ ...caseEventRow(master.id as string, new Date(dupEvent.at as string), OPERATOR, 'merged', `Gộp phản ánh trùng ${c.id}: ${c.title}`, master.status as string, master.status as string, { duplicateId: c.id }), id: `${String(master.id)}-merged-${String(c.id)}` });
   }
   return { cases, events };
 }
@@ -177,7 +236,7 @@ function dossiers(s: SeedContext): DossierEvent[] {
   return out;
 }
 
-function alerts(s: SeedContext, cases: FeedbackCase[]): Alert[] {
+function alerts(s: SeedContext, cases: Array<Record<string, unknown>>): Alert[] {
   const { rng } = s;
   const templates: Array<[Alert['kind'], Alert['severity'], (u: string) => string]> = [
     ['water_level', 'warning', (u) => `Mực nước vượt BĐ1 tại trạm đo ${u}`],
@@ -198,7 +257,7 @@ function alerts(s: SeedContext, cases: FeedbackCase[]): Alert[] {
       id: `al-${String(i).padStart(4, '0')}`,
       kind,
       severity,
-      title: kind === 'feedback_overdue' ? `${title(place)} (${rng.pick(cases).id})` : title(place),
+      title: kind === 'feedback_overdue' ? `${title(place)} (${String(rng.pick(cases).id)})` : title(place),
       unitId: `vn-2025:${commune}`,
       raisedAt: iso(raisedAt),
       acknowledgedAt: open ? null : iso(raisedAt + rng.int(2, 90) * 60_000),
@@ -233,12 +292,13 @@ function indicators(s: SeedContext, units: AdminUnit[]): IndicatorValue[] {
 }
 
 /** Writes the whole demo district through the normal write path (so it is all in the change log). */
-export async function seedDemo(w: Writer, now: Date, demoPassword: string): Promise<Record<string, number>> {
+export async function seedDemo(w: Writer, now: Date, demoPassword: string, opts: { feedback?: FeedbackConfig; mediaDir?: string | null } = {}): Promise<Record<string, number>> {
   const s = seedContext(now);
   const units = buildAdminUnits(s.data);
   const cams = cameras(s);
   const stations = waterStations(cams);
-  const { cases, events } = feedback(s);
+  const rules = demoRoutingRules();
+  const { cases, events } = feedback(s, opts.feedback ?? DEFAULT_FEEDBACK_CONFIG, rules, demoPhotoRefs(opts.mediaDir ?? null));
   const written: Record<string, number> = {};
   const put = async (entity: Parameters<Writer['upsert']>[0], rows: Array<Record<string, unknown>>) => {
     written[entity] = (await w.upsert(entity, rows)).length;
@@ -248,7 +308,9 @@ export async function seedDemo(w: Writer, now: Date, demoPassword: string): Prom
   await put('camera', cams);
   await put('water_station', stations);
   await put('water_reading', waterReadings(s));
-  await put('feedback_case', cases);
+  await replaceRoutingRules(w.tx, rules, 'seed', now);
+  // Masters first: a duplicate's duplicate_of references its master.
+  await put('feedback_case', [...cases.filter((c) => c.status !== 'duplicate'), ...cases.filter((c) => c.status === 'duplicate')]);
   await put('case_event', events);
   await put('dossier_event', dossiers(s));
   await put('alert', alerts(s, cases));

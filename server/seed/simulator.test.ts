@@ -1,7 +1,8 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
+import { FEEDBACK_STATES } from '../../shared/feedback/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Alert } from '../../shared/domain/entities';
-import { alerts, changeLog } from '../db/schema';
+import { alerts, caseEvents, changeLog, feedbackCases } from '../db/schema';
 import { silentLogger } from '../log';
 import { ChangeFeed } from '../sync/change-feed';
 import { currentSeq, withWriteTx } from '../sync/writer';
@@ -35,5 +36,24 @@ describe('simulator', () => {
     expect(Alert.parse({ ...raised[0], raisedAt: raised[0].raisedAt.toISOString(), acknowledgedAt: null }).title).toContain('BĐ1');
     await new Promise((r) => setTimeout(r, 10));
     expect(heard.at(-1)).toBe(after);
+  });
+
+  it('moves open cases along the workflow, with history, as officers would', async () => {
+    const ctx = { db: h.server.db, feed: new ChangeFeed(0) };
+    const sim = new Simulator(ctx, () => new Date(), 1000, silentLogger);
+    const moved: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = await withWriteTx(ctx, (w) => sim.advanceCase(w, new Date()));
+      if (id) moved.push(id);
+    }
+    expect(moved.length).toBeGreaterThan(0);
+    for (const id of new Set(moved)) {
+      const [c] = await h.server.db.orm.select().from(feedbackCases).where(eq(feedbackCases.id, id));
+      expect(FEEDBACK_STATES).toContain(c.status);
+      const events = await h.server.db.orm.select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(desc(caseEvents.at));
+      expect(['triage', 'assign', 'start', 'resolve']).toContain(events[0].action);
+      expect(events[0].toStatus).toBe(c.status);
+      if (c.status === 'resolved') expect(c.answer).toBeTruthy();
+    }
   });
 });

@@ -1,13 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { DossierEvent, WaterStation } from '../../shared/domain/entities';
-import { waterReadings } from '../db/schema';
+import { findCategory } from '../../shared/feedback/categories';
+import type { FeedbackAction } from '../../shared/feedback/workflow';
+import { feedbackCases, waterReadings } from '../db/schema';
+import { type Actor, applyCaseAction, DEFAULT_FEEDBACK_CONFIG, type FeedbackConfig } from '../feedback/case-model';
+import { CommandRejected } from '../sync/commands/rejected';
+import { demoPhotoRefs } from './demo-photos';
+import { intakeCase } from '../feedback/story';
 import type { Logger } from '../log';
-import { readEntity, withWriteTx, type WriteContext } from '../sync/writer';
+import { readEntity, withWriteTx, type WriteContext, type Writer } from '../sync/writer';
 import { COMMUNES, PROCEDURES, WATER_STATIONS } from './catalog';
 import { newCase, seedContext, type SeedContext } from './demo-seed';
 
 const HOUR = 3_600_000;
+const SIM_OFFICERS = ['Lê Văn Tùng', 'Hồ Thị Mai', 'Phạm Ngọc Sơn', 'Đinh Văn Lực'];
+const SIM_ANSWERS = [
+  'Đơn vị đã kiểm tra hiện trường và khắc phục xong, mời người dân kiểm tra lại.',
+  'Đã xử lý dứt điểm; tổ công tác sẽ tiếp tục theo dõi trong tuần tới.',
+  'Đã phối hợp với thôn khắc phục, khu vực đi lại bình thường.',
+];
 
 /**
  * Keeps the demo district alive: every tick a few new cases, dossier events and water readings,
@@ -29,9 +41,12 @@ export class Simulator {
     private readonly now: () => Date,
     private readonly intervalMs: number,
     private readonly log: Logger,
+    private readonly feedback: FeedbackConfig = DEFAULT_FEEDBACK_CONFIG,
   ) {
     this.s = seedContext(now(), now().getTime() & 0x7fffffff);
+    this.photos = demoPhotoRefs(null);
   }
+  private readonly photos: string[];
 
   start(): void {
     this.timer = setInterval(() => {
@@ -54,9 +69,9 @@ export class Simulator {
     await withWriteTx(this.ctx, async (w) => {
       if (rng.chance(0.5)) {
         const fc = newCase(this.s, randomUUID(), now);
-        await w.upsert('feedback_case', [fc]);
-        await w.upsert('case_event', [{ id: randomUUID(), caseId: fc.id, at: fc.receivedAt, actor: 'Công dân (ứng dụng Smart Trà My)', action: 'received', text: null }]);
+        await intakeCase(w, fc, { name: 'Công dân (ứng dụng Smart Trà My)', role: 'citizen' }, null, this.feedback, new Date(now));
       }
+      if (rng.chance(0.35)) await this.advanceCase(w, new Date(now));
       await w.upsert('dossier_event', this.dossierEvents(now, rng.int(1, 3)));
       for (const [id] of WATER_STATIONS) {
         const station = (await readEntity(w.tx, 'water_station', id)) as WaterStation | null;
@@ -73,6 +88,43 @@ export class Simulator {
         }
       }
     });
+  }
+
+  /**
+   * Officers at work: one open case takes its next workflow step (accepted, assigned, started,
+   * resolved with an answer and an "after" photo), through the same path as an operator command.
+   */
+  async advanceCase(w: Writer, at: Date): Promise<string | null> {
+    const { rng } = this.s;
+    const open = await w.tx
+      .select({ id: feedbackCases.id, status: feedbackCases.status, category: feedbackCases.category, agencyId: feedbackCases.agencyId, unitId: feedbackCases.unitId })
+      .from(feedbackCases)
+      .where(and(inArray(feedbackCases.status, ['received', 'triage', 'assigned', 'in_progress']), eq(feedbackCases.paused, false)))
+      .orderBy(asc(feedbackCases.receivedAt))
+      .limit(40);
+    if (!open.length) return null;
+    const c = rng.pick(open);
+    const officer: Actor = { name: rng.pick(SIM_OFFICERS), role: 'officer' };
+    const operator: Actor = { name: 'Nguyễn Thị Hoa', role: 'operator' };
+    const commune = c.unitId?.startsWith('vn-2025:') ? c.unitId.slice(8) : null;
+    const agencyId = c.agencyId ?? (commune ? `ag-ubnd-${commune}` : 'ag-ubnd-huyen');
+    let action: FeedbackAction;
+    let actor = operator;
+    if (c.status === 'received') action = { type: 'triage' };
+    else if (c.status === 'triage') action = { type: 'assign', agencyId, officer: officer.name };
+    else if (c.status === 'assigned') [action, actor] = [{ type: 'start' }, officer];
+    else {
+      const needsPhoto = findCategory(c.category)?.needsFixPhoto ?? false;
+      action = { type: 'resolve', answer: rng.pick(SIM_ANSWERS), photos: needsPhoto ? [rng.pick(this.photos)] : [] };
+      actor = officer;
+    }
+    try {
+      await w.savepoint((sp) => applyCaseAction(sp, c.id, action, actor, at, this.feedback));
+      return c.id;
+    } catch (err) {
+      if (err instanceof CommandRejected) return null; // e.g. an agency missing from an older database
+      throw err;
+    }
   }
 
   private async loadLevels() {

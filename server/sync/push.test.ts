@@ -3,7 +3,7 @@ import { count, eq, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Alert, FeedbackCase } from '../../shared/domain/entities';
 import { PushResponse, type Mutation } from '../../shared/sync/protocol';
-import { appliedMutations, auditLog, changeLog } from '../db/schema';
+import { appliedMutations, auditLog, caseEvents, changeLog, feedbackCases } from '../db/schema';
 import type { PushHooks } from './push';
 import { type Harness, startHarness } from '../test/harness';
 import { Outbox } from '../test/mutations';
@@ -56,16 +56,25 @@ describe('push', () => {
 
   it('adds notes, assigns and sets status with history rows', async () => {
     const o = new Outbox();
-    const caseId = 'fc-000007';
+    const [{ id: caseId }] = await h.server.db.orm.select({ id: feedbackCases.id }).from(feedbackCases).where(eq(feedbackCases.status, 'received')).orderBy(feedbackCases.id).limit(1);
     const before = FeedbackCase.parse(await row('feedback_case', caseId));
     const results = await push(o, [
       o.mutation('case.addNote', { caseId, text: 'Đã gọi điện cho người phản ánh' }),
-      o.mutation('case.setStatus', { caseId, status: 'reopened', reason: 'Người dân báo chưa xử lý xong' }),
+      o.mutation('case.setStatus', { caseId, status: 'triage' }),
       o.mutation('case.assign', { caseId, agencyId: 'ag-bqlda', officer: 'Kỹ sư Hùng' }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
     const after = FeedbackCase.parse(await row('feedback_case', caseId));
-    expect(after).toMatchObject({ noteCount: before.noteCount + 1, status: 'assigned', agencyId: 'ag-bqlda' });
+    expect(after).toMatchObject({ noteCount: before.noteCount + 1, status: 'assigned', agencyId: 'ag-bqlda', officer: 'Kỹ sư Hùng' });
+    const history = await h.server.db.orm.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(caseEvents.at, caseEvents.id);
+    // Who, what, from → to (events of one batch may share a millisecond: compared as a set).
+    expect(history.map((e) => [e.action, e.fromStatus, e.toStatus, e.actor])).toEqual(
+      expect.arrayContaining([
+        ['addNote', 'received', 'received', 'Nguyễn Thị Hoa'],
+        ['triage', 'received', 'triage', 'Nguyễn Thị Hoa'],
+        ['assign', 'triage', 'assigned', 'Nguyễn Thị Hoa'],
+      ]),
+    );
     const seqs = results.map((r) => (r.status === 'applied' ? r.seq : 0));
     expect(seqs).toEqual([...seqs].sort((a, b) => a! - b!));
   });

@@ -6,6 +6,7 @@ import type { Mutation, MutationResult, PushRequest } from '../../shared/sync/pr
 import { auditMany, type AuditEntry } from '../audit';
 import type { SessionUser } from '../auth/auth.service';
 import { isTransientDbError } from '../db/client';
+import { DEFAULT_FEEDBACK_CONFIG, type FeedbackConfig } from '../feedback/case-model';
 import { appliedMutations, clientProgress } from '../db/schema';
 import type { Logger } from '../log';
 import { CommandRejected, commandTarget, HANDLERS } from './commands/handlers';
@@ -49,6 +50,7 @@ export class PushService {
     private readonly now: () => Date,
     private readonly log: Logger,
     private readonly hooks: PushHooks = {},
+    private readonly feedback: FeedbackConfig = DEFAULT_FEEDBACK_CONFIG,
   ) {}
 
   /** One result per mutation, in order. After the first transient failure, the rest answer `retry`. */
@@ -204,7 +206,7 @@ export class PushService {
     const before = w.changes;
     try {
       await w.step(async () => {
-        await (HANDLERS[m.name] as (w: Writer, a: unknown, c: unknown) => Promise<void>)(w, parsed.data, { user, now });
+        await (HANDLERS[m.name] as (w: Writer, a: unknown, c: unknown) => Promise<void>)(w, parsed.data, { user, now, feedback: this.feedback });
         await this.hooks.beforeCommit?.(m);
       });
     } catch (err) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call } from './rpc';
 import { AdminUnit, Agency, CaseEvent, FeedbackCase } from '../domain/entities';
 import { QueuedAction } from './data.contract';
+import { COMMAND_NAMES } from '../sync/commands';
 
 /**
  * The citizen-feedback queue (phản ánh kiến nghị, PAKN) over the local cache: filter, sort and page
@@ -90,6 +91,16 @@ export const PendingAction = z.object({
 });
 export type PendingAction = z.infer<typeof PendingAction>;
 
+/** A command about this case the server refused: shown with the server's reason until retried/discarded. */
+export const RejectedAction = PendingAction.extend({ code: z.string(), reason: z.string(), rejectedAt: z.string() });
+export type RejectedAction = z.infer<typeof RejectedAction>;
+
+/** Case commands the detail panel sends through `feedback:act` (shared/sync/commands.ts). */
+export const CASE_ACTION_COMMANDS = COMMAND_NAMES.filter((n) => n.startsWith('case.') && !['case.assign', 'case.setStatus', 'case.addNote'].includes(n)) as Array<
+  Exclude<(typeof COMMAND_NAMES)[number], 'alert.acknowledge' | 'case.assign' | 'case.setStatus' | 'case.addNote'>
+>;
+export const CaseActionCommand = z.enum(CASE_ACTION_COMMANDS as [string, ...string[]]);
+
 export const FeedbackDetail = z.object({
   row: FeedbackRow,
   /** case_event rows of this case, newest first. */
@@ -102,8 +113,17 @@ export const FeedbackDetail = z.object({
   agency: Agency.nullable(),
   allowedStatuses: z.array(StatusOption),
   canAssign: z.boolean(),
-  /** Photo URLs found on the row (media_url, photos, resolution.photos). */
+  /** Photos of the report (URLs or media refs `<sha256>.jpg|png`; load refs through `feedback:photo`). */
   photos: z.array(z.string()),
+  /** The answer's "after" photos (media refs). */
+  answerPhotos: z.array(z.string()),
+  /** Commands about this case the server rejected, with its reason. */
+  rejectedActions: z.array(RejectedAction),
+  /** Case commands (`feedback:act`) the workflow allows now. */
+  actions: z.array(z.string()),
+  /** Categories that need an "after" photo to be resolved. */
+  needsFixPhoto: z.boolean(),
+  paused: z.boolean(),
 });
 export type FeedbackDetail = z.infer<typeof FeedbackDetail>;
 
@@ -125,4 +145,21 @@ export const feedbackContract = {
   assign: call('feedback:assign', z.object({ caseId: Id, agencyId: Id, officer: z.string().trim().max(200).optional() }), QueuedAction),
   setStatus: call('feedback:setStatus', z.object({ caseId: Id, status: z.string().min(1).max(40), reason: z.string().trim().max(2000).optional() }), QueuedAction),
   addNote: call('feedback:addNote', z.object({ caseId: Id, text: z.string().trim().min(1).max(4000) }), QueuedAction),
+  /**
+   * Any other workflow command (triage, start, schedule, resolve with answer + photo refs, publish,
+   * not responsible / reject / refer with a reason, merge into a duplicate, level, pause/resume,
+   * reopen): args as in shared/sync/commands.ts COMMANDS, checked against the workflow here.
+   */
+  act: call('feedback:act', z.object({ name: CaseActionCommand, args: z.record(z.string(), z.unknown()) }), QueuedAction),
+  /**
+   * An "after" photo for an answer: kept in the app's data folder (so it survives offline and
+   * restarts), uploaded to the central server now if it can be, else later; answers its media ref.
+   */
+  attachPhoto: call(
+    'feedback:attachPhoto',
+    z.object({ type: z.enum(['image/jpeg', 'image/png']), dataBase64: z.string().min(8).max(7_000_000) }),
+    z.object({ ref: z.string(), uploaded: z.boolean() }),
+  ),
+  /** A photo (media ref or URL) as a data: URL, from the local copy or the central server. */
+  photo: call('feedback:photo', z.object({ ref: z.string().min(1).max(2048) }), z.object({ dataUrl: z.string() })),
 };

@@ -79,6 +79,38 @@ export const FeedbackCase = z.looseObject({
   receivedAt: Iso,
   updatedAt: Iso,
   noteCount: z.number().int().nonnegative().default(0),
+  // Workflow (shared/feedback/workflow.ts; `status` is one of FEEDBACK_STATES). Optional: rows of older servers lack them.
+  officer: z.string().nullable().optional(),
+  acceptedAt: Iso.nullable().optional(),
+  clockStartAt: Iso.nullable().optional(),
+  scheduledAt: Iso.nullable().optional(),
+  resolvedAt: Iso.nullable().optional(),
+  publishedAt: Iso.nullable().optional(),
+  /** The answer to the citizen (required to resolve). */
+  answer: z.string().nullable().optional(),
+  /** "After" photos: media refs `<sha256>.jpg|png`, served at /open311/v2/media/<ref>. */
+  answerPhotos: z.array(z.string()).optional(),
+  duplicateOf: z.string().nullable().optional(),
+  /** Cases merged into this one. */
+  duplicates: z.array(z.string()).optional(),
+  closeReason: z.string().nullable().optional(),
+  reopenCount: z.number().int().nonnegative().optional(),
+  pauses: z.array(z.object({ from: Iso, to: Iso.nullable(), reason: z.string() })).optional(),
+  routingRuleId: z.string().nullable().optional(),
+  // SLA, computed by the server (server/feedback/sla-fields.ts) and refreshed by its SLA job.
+  slaPhase: z.enum(['accept', 'handle', 'done']).nullable().optional(),
+  acceptDueAt: Iso.nullable().optional(),
+  handleDueAt: Iso.nullable().optional(),
+  /** Due instant of the running clock; null when done or paused. */
+  dueAt: Iso.nullable().optional(),
+  dueSoonAt: Iso.nullable().optional(),
+  dueSoon: z.boolean().optional(),
+  overdue: z.boolean().optional(),
+  paused: z.boolean().optional(),
+  pauseReason: z.string().nullable().optional(),
+  remainingMinutes: z.number().int().nullable().optional(),
+  escalatedAt: Iso.nullable().optional(),
+  escalatedDueAt: Iso.nullable().optional(),
 });
 export type FeedbackCase = z.infer<typeof FeedbackCase>;
 
@@ -87,8 +119,14 @@ export const CaseEvent = z.looseObject({
   caseId: z.string(),
   at: Iso,
   actor: z.string(),
+  /** The workflow action (triage, assign, resolve, …) or received / merged / escalated / routed. */
   action: z.string(),
   text: z.string().nullable(),
+  actorRole: z.string().nullable().optional(),
+  fromStatus: z.string().nullable().optional(),
+  toStatus: z.string().nullable().optional(),
+  /** The action's arguments (photos, dates, ids). */
+  data: z.record(z.string(), z.unknown()).optional(),
 });
 export type CaseEvent = z.infer<typeof CaseEvent>;
 

@@ -133,7 +133,8 @@ const OPEN: readonly FeedbackState[] = ['received', ...OPEN_WORK, 'internal_refe
 /** From which states each action is allowed. */
 export const ALLOWED_FROM: Record<FeedbackActionType, readonly FeedbackState[]> = {
   triage: ['received', 'internal_referral'],
-  assign: ['triage', 'assigned', 'internal_referral'],
+  // From `received` too: assigning accepts the case (acceptedAt) in the same step.
+  assign: ['received', 'triage', 'assigned', 'internal_referral'],
   start: ['assigned', 'scheduled'],
   schedule: ['assigned', 'in_progress', 'scheduled'],
   resolve: ['assigned', 'in_progress', 'scheduled'],
@@ -325,9 +326,44 @@ export function applyAll(
   return { case: cur, events };
 }
 
-// ---- Open311 ------------------------------------------------------------------------------------
+// ---- status changes by target state -----------------------------------------------------------
 
-const CLOSED: ReadonlySet<FeedbackState> = new Set(['resolved', 'published', 'not_responsible', 'duplicate', 'rejected']);
+export function isFeedbackState(s: unknown): s is FeedbackState {
+  return typeof s === 'string' && (FEEDBACK_STATES as readonly string[]).includes(s);
+}
+
+/** States in which the case is finished for Open311 (`closed`) and the SLA clock has stopped. */
+export const CLOSED_STATES: readonly FeedbackState[] = ['resolved', 'published', 'not_responsible', 'duplicate', 'rejected'];
+export const OPEN_STATES: readonly FeedbackState[] = FEEDBACK_STATES.filter((s) => !CLOSED_STATES.includes(s));
+const CLOSED: ReadonlySet<FeedbackState> = new Set(CLOSED_STATES);
+export const isClosedState = (s: string): boolean => CLOSED.has(s as FeedbackState);
+
+/**
+ * Actions that a plain "change status to X (with an optional reason)" can express: the target state
+ * plus one text. `schedule` (a date), `markDuplicate` (the master case), `refer` and `assign` (an
+ * agency) need their own arguments and commands. `textArg` names the action field the text fills.
+ */
+export const STATUS_CHANGE_ACTIONS: ReadonlyArray<{ action: FeedbackActionType; to: FeedbackState; textArg: 'reason' | 'answer' | null; textRequired: boolean }> = [
+  { action: 'triage', to: 'triage', textArg: null, textRequired: false },
+  { action: 'reopen', to: 'triage', textArg: 'reason', textRequired: true },
+  { action: 'start', to: 'in_progress', textArg: null, textRequired: false },
+  { action: 'resolve', to: 'resolved', textArg: 'answer', textRequired: true },
+  { action: 'publish', to: 'published', textArg: null, textRequired: false },
+  { action: 'notResponsible', to: 'not_responsible', textArg: 'reason', textRequired: true },
+  { action: 'reject', to: 'rejected', textArg: 'reason', textRequired: true },
+];
+
+/** The action that moves a case from `from` to `to` as a plain status change, or null. */
+export function statusChangeAction(from: FeedbackState, to: FeedbackState) {
+  return STATUS_CHANGE_ACTIONS.find((a) => a.to === to && ALLOWED_FROM[a.action].includes(from)) ?? null;
+}
+
+/** Every plain status change allowed from `from` (one per target state). */
+export function allowedStatusChanges(from: FeedbackState) {
+  return STATUS_CHANGE_ACTIONS.filter((a) => ALLOWED_FROM[a.action].includes(from));
+}
+
+// ---- Open311 ------------------------------------------------------------------------------------
 
 /** Open311 GeoReport v2 knows only open/closed: map down and explain in Vietnamese `status_notes`. */
 export function openClosed(

@@ -197,6 +197,12 @@ export class CentralService {
   }
 
   /** The cache connection for read-side services (the feedback queue); null until start(). */
+  /** Where and as whom to call the central server directly (feedback photo upload), or null. */
+  serverAuth(): { url: string; token: string } | null {
+    const token = this.engine ? this.session?.token() : null;
+    return this.serverUrl && token ? { url: this.serverUrl, token } : null;
+  }
+
   cacheConnection(): CacheDb['sqlite'] | null {
     return this.db?.sqlite ?? null;
   }

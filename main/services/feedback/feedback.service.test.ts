@@ -22,8 +22,8 @@ const UNITS = ['vn-2025:20900', 'vn-2025:20908', 'vn-2025:20929', 'vn-2025:20923
 const AGENCIES = ['ag-bqlda', 'ag-tnmt', 'ag-yte', 'ag-ca', 'ag-ubnd-20900'];
 const TITLES = ['Mặt đường hư hỏng, nhiều ổ gà', 'Sạt lở taluy dương sau mưa lớn', 'Đèn đường không sáng', 'Rác thải tồn đọng ven suối', 'Nước sinh hoạt bị đục', 'Cầu treo xuống cấp'];
 const STATUS_WEIGHTS: Array<[string, number]> = [
-  ['received', 12], ['investigating', 6], ['assigned', 14], ['in_progress', 14], ['action_scheduled', 5], ['reopened', 1], ['internal_referral', 2],
-  ['fixed', 22], ['closed', 14], ['not_responsible', 3], ['duplicate', 3], ['unable_to_fix', 2], ['rejected', 2],
+  ['received', 12], ['triage', 7], ['assigned', 14], ['in_progress', 14], ['scheduled', 5], ['internal_referral', 2],
+  ['resolved', 24], ['published', 14], ['not_responsible', 3], ['duplicate', 3], ['rejected', 2],
 ];
 
 function rng(seed: number) {
@@ -108,11 +108,12 @@ beforeAll(() => {
   for (const [k, at] of [['1', '2026-03-01T08:00:00+07:00'], ['2', '2026-03-02T09:00:00Z'], ['3', '2026-03-01T10:00:00+07:00']]) {
     changes.push({ seq: ++seq, entity: 'case_event', id: `fc-000001-e${k}`, op: 'upsert', data: { id: `fc-000001-e${k}`, caseId: 'fc-000001', at, actor: 'Nguyễn Thị Hoa', action: 'note', text: `ghi chú ${k}` } });
   }
-  timed(`applyPage ${N} cases (with migration-3 indexes)`, () => {
+  timed(`applyPage ${N} cases (migration 4: ids marked dirty)`, () => {
     for (let i = 0; i < changes.length; i += 10_000) repo.applyPage(changes.slice(i, i + 10_000), changes[Math.min(i + 10_000, changes.length) - 1].seq, new Date(NOW).toISOString());
   });
-  db.sqlite.exec('ANALYZE');
   svc = new FeedbackService({ db: () => db.sqlite, enqueue, now: () => new Date(NOW) });
+  timed(`first read folds ${N} dirty cases into the queue`, () => svc.lookups());
+  db.sqlite.exec('ANALYZE');
 }, 240_000);
 
 afterAll(() => {
@@ -147,8 +148,8 @@ describe('FeedbackService.query over 100k cached cases', { timeout: 180_000 }, (
   });
 
   it('sorts by due instant (closed cases last), by level and by status', () => {
-    const res = timed('query open statuses sort dueAt asc', () => q({ filters: { status: ['received', 'assigned', 'in_progress', 'investigating'] }, sort: { by: 'dueAt', dir: 'asc' }, limit: 200 }));
-    const ref = reference(rows, (r) => ['received', 'assigned', 'in_progress', 'investigating'].includes(r.status)).sort(byDue);
+    const res = timed('query open statuses sort dueAt asc', () => q({ filters: { status: ['received', 'assigned', 'in_progress', 'triage'] }, sort: { by: 'dueAt', dir: 'asc' }, limit: 200 }));
+    const ref = reference(rows, (r) => ['received', 'assigned', 'in_progress', 'triage'].includes(r.status)).sort(byDue);
     expect(res.total).toBe(ref.length);
     expect(res.rows.map((r) => r.case.id)).toEqual(ref.slice(0, 200).map((x) => x.r.id));
     const openAll = reference(rows, (_r, s) => s.dueAt !== null).sort((a, b) => byDue(b, a));
@@ -184,8 +185,11 @@ describe('FeedbackService.query over 100k cached cases', { timeout: 180_000 }, (
     expect(plan(`SELECT q.id FROM feedback_queue q WHERE q.status IN ('received') ORDER BY q.received DESC, q.id DESC LIMIT 10`)).toMatch(/COVERING INDEX fq_(status|received)/);
     expect(plan(`SELECT count(*) FROM feedback_queue q WHERE q.unit_id = 'x' AND q.status = 'received'`)).toMatch(/COVERING INDEX fq_(unit|status)/);
     expect(plan(`SELECT data FROM cache_rows INDEXED BY ce_case WHERE entity = 'case_event' AND json_extract(data, '$.caseId') = 'x' ORDER BY json_extract(data, '$.at') DESC`)).toContain('ce_case');
-    // the triggers kept the side table in step with every applied row
+    // duplicates: an index range on (category, lat, lon), not a scan of open cases' JSON
+    expect(plan(`SELECT q.id FROM feedback_queue q INDEXED BY fq_geo WHERE q.category = 'x' AND q.lat BETWEEN 1 AND 2 AND q.lon BETWEEN 1 AND 2`)).toMatch(/INDEX fq_geo \(category=\? AND lat>\? AND lat<\?\)/);
+    // reads folded every applied row into the side table (migration 4: dirty ids, flushed in chunks)
     expect(db.sqlite.prepare('SELECT count(*) FROM feedback_queue').pluck().get()).toBe(N);
+    expect(db.sqlite.prepare('SELECT count(*) FROM feedback_dirty').pluck().get()).toBe(0);
   });
 });
 
@@ -197,40 +201,39 @@ describe('FeedbackService: one case, actions through the outbox, pending overlay
     for (const dup of d.duplicates) {
       expect(dup.distanceM).toBeLessThanOrEqual(50);
       expect(dup.case.category).toBe(me.category);
-      expect(['fixed', 'closed', 'not_responsible', 'duplicate', 'unable_to_fix', 'rejected']).not.toContain(dup.case.status);
+      expect(['resolved', 'published', 'not_responsible', 'duplicate', 'rejected']).not.toContain(dup.case.status);
     }
     expect(d.row.case.id).toBe('fc-000001');
     expect(() => svc.get('nope')).toThrow(/No feedback case/);
     const received = rows.find((r) => r.status === 'received' && r.unitId === 'vn-2025:20929')!;
     const dr = svc.get(received.id);
     expect(dr.unit?.name).toBe('Trà Giáp');
-    expect(dr.canAssign).toBe(false);
-    expect(dr.allowedStatuses.map((s) => s.status)).toContain('investigating');
+    expect(dr.canAssign).toBe(true);
+    expect(dr.allowedStatuses.map((s) => s.status)).toContain('triage');
   });
 
   it('actions are queued (work offline); pending rows are filtered, counted and placed by their overlaid state', () => {
     const target = rows.filter((r) => r.status === 'received').sort(byReceivedDesc)[5];
-    expect(() => svc.assign(target.id, 'ag-tnmt')).toThrow(/cannot be assigned/);
-    expect(() => svc.setStatus(target.id, 'fixed')).toThrow(/does not allow/);
+    expect(() => svc.setStatus(target.id, 'resolved')).toThrow(/does not allow/);
     expect(() => svc.setStatus(target.id, 'rejected')).toThrow(/needs a reason/);
-    const before = q({ filters: { status: ['investigating'] }, limit: 1 }).total;
-    const res = svc.setStatus(target.id, 'investigating');
+    const before = q({ filters: { status: ['triage'] }, limit: 1 }).total;
+    const res = svc.setStatus(target.id, 'triage');
     expect(res.queued).toBe(true);
-    expect(enqueued.at(-1)).toEqual({ name: 'case.setStatus', args: { caseId: target.id, status: 'investigating' } });
+    expect(enqueued.at(-1)).toEqual({ name: 'case.setStatus', args: { caseId: target.id, status: 'triage' } });
 
-    // Gone from 'received', present (pending) in 'investigating' at its receivedAt position.
+    // Gone from 'received', present (pending) in 'triage' at its receivedAt position.
     const rec = q({ filters: { status: ['received'] }, limit: 10 });
     expect(rec.rows.map((r) => r.case.id)).not.toContain(target.id);
-    expect(rec.counts.byStatus.investigating).toBe(before + 1);
-    const inv = timed('query with a pending row merged', () => q({ filters: { status: ['investigating'] }, limit: 200 }));
+    expect(rec.counts.byStatus.triage).toBe(before + 1);
+    const inv = timed('query with a pending row merged', () => q({ filters: { status: ['triage'] }, limit: 200 }));
     expect(inv.total).toBe(before + 1);
-    const overlaid = rows.map((r) => (r.id === target.id ? { ...r, status: 'investigating' } : r));
-    const ref = overlaid.filter((r) => r.status === 'investigating').sort(byReceivedDesc);
+    const overlaid = rows.map((r) => (r.id === target.id ? { ...r, status: 'triage' } : r));
+    const ref = overlaid.filter((r) => r.status === 'triage').sort(byReceivedDesc);
     expect(inv.rows.map((r) => r.case.id)).toEqual(ref.slice(0, 200).map((r) => r.id));
     expect(inv.rows.find((r) => r.case.id === target.id)?.pending).toBe(true);
     // paging across the pending row's position is seamless
     const pos = ref.findIndex((r) => r.id === target.id);
-    const page = q({ filters: { status: ['investigating'] }, offset: Math.max(0, pos - 2), limit: 5 });
+    const page = q({ filters: { status: ['triage'] }, offset: Math.max(0, pos - 2), limit: 5 });
     expect(page.rows.map((r) => r.case.id)).toEqual(ref.slice(Math.max(0, pos - 2), Math.max(0, pos - 2) + 5).map((r) => r.id));
 
     // now it can be assigned; the note shows as a pending action in the detail
@@ -255,6 +258,6 @@ describe('FeedbackService: one case, actions through the outbox, pending overlay
     const l = svc.lookups();
     expect(l.units.find((u) => u.id === 'vn-2025:20929')).toEqual({ id: 'vn-2025:20929', name: 'Trà Giáp', cases: rows.filter((r) => r.unitId === 'vn-2025:20929').length });
     expect(l.agencies.map((a) => a.id)).toEqual(['ag-tnmt']);
-    expect(l.statuses.slice(0, 3)).toEqual(['received', 'reopened', 'investigating']);
+    expect(l.statuses.slice(0, 3)).toEqual(['received', 'triage', 'assigned']);
   });
 });

@@ -4,12 +4,17 @@ import type { FeedbackDetail, FeedbackFilters, FeedbackLookups, FeedbackQueryRes
 import { AdminUnit, Agency, CaseEvent, FeedbackCase } from '../../../shared/domain/entities';
 import { findDuplicateCandidates } from '../../../shared/feedback/duplicates';
 import type { SlaPolicy } from '../../../shared/feedback/sla';
-import type { CommandName } from '../../../shared/sync/commands';
+import { CASE_ACTION_COMMANDS } from '../../../shared/contracts/feedback.contract';
+import { findCategory } from '../../../shared/feedback/categories';
+import { ALLOWED_FROM } from '../../../shared/feedback/workflow';
+import { CASE_COMMAND_ACTION, COMMANDS, type CommandName } from '../../../shared/sync/commands';
+import { FeedbackMedia } from './media';
 import type { Logger } from '../../core/dispatcher';
 import { CE, CE_AT, CE_CASE, ftsQuery, LEVEL_RANK, placeholders, Q, searchTokens, sqlString } from './feedback.sql';
 import { matchesTokens } from './fold';
+import { flushAll, flushChunk, hasDirty } from './queue-index';
 import { HANDLE_STATUSES, LEVELS, phaseOf, SlaIndex, type Thresholds } from './sla-index';
-import { allowedStatusChanges, canAssign, SERVER_STATUSES, statusRank } from './status-map';
+import { allowedStatusChanges, canAssign, SERVER_STATUSES, statusRank, workflowState } from './status-map';
 
 const PHASE_SQL = { accept: `q.status = 'received'`, handle: `q.status IN (${HANDLE_STATUSES.map(sqlString).join(', ')})` } as const;
 
@@ -23,6 +28,18 @@ export interface FeedbackServiceDeps {
   log?: Logger;
   /** Queries slower than this are logged (ms). */
   slowQueryMs?: number;
+  /**
+   * Subscribe to cache changes (`data:changed`): the service then folds new/changed cases into the
+   * queue in the background, chunk by chunk, instead of on the next read. Returns an unsubscribe.
+   */
+  onCacheChanged?: (listener: (entities: readonly string[]) => void) => () => void;
+  /** Folder for answer photos kept on this machine (offline); without it photos cannot be attached. */
+  mediaDir?: string;
+  /** The central server and a session token, when the app has one (photo upload/download). */
+  serverAuth?: () => { url: string; token: string } | null;
+  /** Put a rejected command back in the outbox (CentralService.retryRejected). */
+  retryRejected?: (mutationId: string) => void;
+  fetch?: typeof fetch;
 }
 
 export interface QueryInput {
@@ -66,9 +83,44 @@ export class FeedbackService {
   private readonly sla: SlaIndex;
   private readonly now: () => Date;
 
+  private readonly off: (() => void) | null;
+  private flushTimer: ReturnType<typeof setImmediate> | null = null;
+  readonly media: FeedbackMedia | null;
+
   constructor(private readonly deps: FeedbackServiceDeps) {
     this.sla = new SlaIndex(deps.policy);
     this.now = deps.now ?? (() => new Date());
+    this.media = deps.mediaDir
+      ? new FeedbackMedia({ dir: deps.mediaDir, serverAuth: deps.serverAuth ?? (() => null), fetch: deps.fetch, log: deps.log, onUploaded: () => this.retryPhotoRejections() })
+      : null;
+    this.off =
+      deps.onCacheChanged?.((entities) => {
+        if (entities.includes('feedback_case')) this.scheduleFlush();
+        // Data arrived: the server is reachable again, photos kept offline can go up now.
+        this.media?.kick();
+      }) ?? null;
+  }
+
+  dispose(): void {
+    this.media?.dispose();
+    this.off?.();
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  /** Background fold of dirty cases: one chunk per turn of the event loop, so calls interleave. */
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setImmediate(() => {
+      this.flushTimer = null;
+      const db = this.deps.db();
+      if (!db || !db.open) return;
+      try {
+        if (flushChunk(db) > 0 && hasDirty(db)) this.scheduleFlush();
+      } catch (e) {
+        this.deps.log?.('warn', 'feedback queue flush failed', { error: (e as Error).message });
+      }
+    });
   }
 
   // ---- query ----------------------------------------------------------------------------------
@@ -162,15 +214,16 @@ export class FeedbackService {
     const c = row.case;
     let duplicates: FeedbackDetail['duplicates'] = [];
     if (c.location) {
-      // ~50 m is ~0.0005° of latitude; a generous box keeps the scan to one category's open cases nearby.
+      // 50 m is 0.00045° of latitude and ~0.00047° of longitude here (15.5° N): a 0.0006° box on the
+      // fq_geo index (category, lat, lon) holds every candidate; the exact distance filters after.
       const [lon, lat] = c.location;
+      const D = 0.0006;
       const near = db
         .prepare(
-          `SELECT c.data FROM ${Q} q JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = q.id
-             WHERE (${PHASE_SQL.accept} OR ${PHASE_SQL.handle}) AND q.id <> ? AND json_extract(c.data, '$.category') = ?
-             AND json_extract(c.data, '$.location[0]') BETWEEN ? AND ? AND json_extract(c.data, '$.location[1]') BETWEEN ? AND ?`,
+          `SELECT c.data FROM ${Q} q INDEXED BY fq_geo JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = q.id
+             WHERE q.category = ? AND q.lat BETWEEN ? AND ? AND q.lon BETWEEN ? AND ? AND (${PHASE_SQL.accept} OR ${PHASE_SQL.handle}) AND q.id <> ?`,
         )
-        .all(id, c.category, lon - 0.002, lon + 0.002, lat - 0.002, lat + 0.002) as Array<{ data: string }>;
+        .all(c.category, lat - D, lat + D, lon - D, lon + D, id) as Array<{ data: string }>;
       const open = near.map((r) => FeedbackCase.safeParse(JSON.parse(r.data))).flatMap((p) => (p.success ? [p.data] : []));
       const candidates = open.map((o) => ({ id: o.id, category: o.category, location: o.location, receivedAt: Date.parse(o.receivedAt), row: o }));
       duplicates = findDuplicateCandidates({ id: c.id, category: c.category, location: c.location }, candidates, { radiusM: 50 }).map((d) => ({ case: d.case.row, distanceM: Math.round(d.distanceM * 10) / 10 }));
@@ -178,6 +231,20 @@ export class FeedbackService {
 
     const unit = c.unitId ? this.entity(db, 'admin_unit', c.unitId, AdminUnit) : null;
     const agency = c.agencyId ? this.entity(db, 'agency', c.agencyId, Agency) : null;
+    const rejectedActions = (
+      db.prepare(`SELECT mutation_id, name, args, created_at, actor, code, reason, rejected_at FROM rejected WHERE name LIKE 'case.%' AND json_extract(args, '$.caseId') = ? ORDER BY client_seq`).all(id) as Array<{
+        mutation_id: string;
+        name: string;
+        args: string;
+        created_at: string;
+        actor: string;
+        code: string;
+        reason: string;
+        rejected_at: string;
+      }>
+    ).map((r) => ({ mutationId: r.mutation_id, name: r.name, args: JSON.parse(r.args) as unknown, createdAt: r.created_at, actor: r.actor, code: r.code, reason: r.reason, rejectedAt: r.rejected_at }));
+
+    const paused = item.data.paused === true;
     return {
       row,
       history,
@@ -188,6 +255,11 @@ export class FeedbackService {
       allowedStatuses: allowedStatusChanges(c.status),
       canAssign: canAssign(c.status),
       photos: photosOf(item.data),
+      answerPhotos: Array.isArray(item.data.answerPhotos) ? (item.data.answerPhotos as unknown[]).filter((p): p is string => typeof p === 'string').slice(0, 20) : [],
+      rejectedActions,
+      actions: availableActions(c.status, paused),
+      needsFixPhoto: !!findCategory(c.category)?.needsFixPhoto,
+      paused,
     };
   }
 
@@ -229,6 +301,62 @@ export class FeedbackService {
   addNote(caseId: string, text: string): { mutationId: string; queued: true } {
     this.current(caseId);
     return { mutationId: this.deps.enqueue('case.addNote', { caseId, text }), queued: true };
+  }
+
+  /** Any other case command, checked against the workflow on the case as the operator sees it. */
+  act(name: string, rawArgs: Record<string, unknown>): { mutationId: string; queued: true } {
+    if (!(CASE_ACTION_COMMANDS as readonly string[]).includes(name)) throw new IocError('invalid_input', `Unknown case command '${name}'`);
+    const cmd = name as (typeof CASE_ACTION_COMMANDS)[number];
+    const parsed = COMMANDS[cmd].args.safeParse(rawArgs);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new IocError('invalid_input', `${name}: ${issues.map((i) => `${i.path || 'args'}: ${i.message}`).join('; ')}`, issues);
+    }
+    const args = parsed.data as Record<string, unknown> & { caseId: string };
+    const c = this.current(args.caseId);
+    if (!availableActions(c.status, c.data.paused === true).includes(cmd)) {
+      throw new IocError('conflict', `'${name}' is not allowed for a case in status '${c.status}'${cmd === 'case.pause' || cmd === 'case.resume' ? (c.data.paused ? ' (paused)' : ' (not paused)') : ''}`);
+    }
+    if (cmd === 'case.merge') {
+      if (args.into === args.caseId) throw new IocError('invalid_input', 'A case cannot be a duplicate of itself');
+      this.current(String(args.into));
+    }
+    if (cmd === 'case.resolve') {
+      const photos = (args.photos as string[] | undefined) ?? [];
+      if (!photos.length && findCategory(String(c.data.category))?.needsFixPhoto) throw new IocError('invalid_input', 'This category needs an "after" photo of the fix', [{ path: 'photos', message: 'required' }]);
+      for (const ref of photos) if (this.media && !this.media.hasLocal(ref) && !this.media.isUploaded(ref)) this.deps.log?.('warn', 'resolve names a photo this machine does not hold', { ref });
+    }
+    return { mutationId: this.deps.enqueue(cmd, args), queued: true };
+  }
+
+  async attachPhoto(type: 'image/jpeg' | 'image/png', dataBase64: string): Promise<{ ref: string; uploaded: boolean }> {
+    if (!this.media) throw new IocError('unavailable', 'Photos cannot be stored on this machine');
+    return this.media.attach(type, Buffer.from(dataBase64, 'base64'));
+  }
+
+  async photo(ref: string): Promise<{ dataUrl: string }> {
+    if (!this.media) throw new IocError('unavailable', 'Photos are not available on this machine');
+    return { dataUrl: await this.media.dataUrl(ref) };
+  }
+
+  /**
+   * A resolve pushed while its photo was still only on this machine is refused `photo_not_uploaded`;
+   * once the photo is up, put it back in the outbox (same args, sent exactly once more).
+   */
+  private retryPhotoRejections(): void {
+    const db = this.deps.db();
+    if (!db || !this.deps.retryRejected || !this.media) return;
+    const rows = db.prepare(`SELECT mutation_id, args FROM rejected WHERE name = 'case.resolve' AND code = 'photo_not_uploaded'`).all() as Array<{ mutation_id: string; args: string }>;
+    for (const r of rows) {
+      const photos = ((JSON.parse(r.args) as { photos?: string[] }).photos ?? []).filter((p) => typeof p === 'string');
+      if (photos.every((p) => this.media!.isUploaded(p))) {
+        try {
+          this.deps.retryRejected(r.mutation_id);
+        } catch (e) {
+          this.deps.log?.('warn', 'retry of a photo answer failed', { mutationId: r.mutation_id, error: (e as Error).message });
+        }
+      }
+    }
   }
 
   // ---- internals: WHERE -----------------------------------------------------------------------
@@ -444,11 +572,11 @@ export class FeedbackService {
     };
   }
 
-  private current(caseId: string): { status: string } {
+  private current(caseId: string): { status: string; data: Record<string, unknown> } {
     const db = this.requireDb();
     const it = this.load(db, [caseId], this.pendingItems(db)).get(caseId);
     if (!it) throw new IocError('not_found', `No feedback case ${caseId} in the local cache`);
-    return { status: it.status };
+    return { status: it.status, data: it.data };
   }
 
   private entity<T>(db: Database.Database, entity: string, id: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {
@@ -458,11 +586,26 @@ export class FeedbackService {
     return p.success ? p.data : null;
   }
 
+  /** The cache, with the queue side table up to date (see queue-index.ts). */
   private requireDb(): Database.Database {
     const db = this.deps.db();
     if (!db) throw new IocError('unavailable', 'The local cache is not open');
+    flushAll(db);
     return db;
   }
+}
+
+/** Case commands the workflow allows from `status` (pause xor resume by the paused flag). */
+export function availableActions(status: string, paused: boolean): string[] {
+  const state = workflowState(status);
+  if (!state) return [];
+  return CASE_ACTION_COMMANDS.filter((name) => {
+    const action = CASE_COMMAND_ACTION[name];
+    if (!action || !ALLOWED_FROM[action].includes(state)) return false;
+    if (name === 'case.pause') return !paused;
+    if (name === 'case.resume') return paused;
+    return true;
+  });
 }
 
 function toItem(id: string, data: Record<string, unknown>, pending: boolean): Item {
@@ -504,17 +647,20 @@ function beforeSql(parts: SortPart[], it: Item): Where {
   return { sql: ors.join(' OR '), params };
 }
 
+const MEDIA_REF = /^[0-9a-f]{64}\.(jpg|png)$/;
+
 /** Photo URLs a row may carry (Open311 media_url, app photo arrays, the fix's before/after photos). */
 function photosOf(data: Record<string, unknown>): string[] {
   const out: string[] = [];
   const add = (v: unknown) => {
-    if (typeof v === 'string' && /^(https?:|data:image\/|app:)/.test(v) && !out.includes(v)) out.push(v);
+    if (typeof v === 'string' && (/^(https?:|data:image\/|app:)/.test(v) || MEDIA_REF.test(v)) && !out.includes(v)) out.push(v);
   };
   add(data.media_url);
   add(data.mediaUrl);
   for (const key of ['photos', 'media', 'mediaUrls']) if (Array.isArray(data[key])) (data[key] as unknown[]).forEach((v) => add(typeof v === 'object' && v ? (v as { url?: unknown }).url : v));
   const res = data.resolution as { photos?: unknown } | null | undefined;
   if (res && Array.isArray(res.photos)) res.photos.forEach(add);
+  if (Array.isArray(data.answerPhotos)) data.answerPhotos.forEach(add);
   return out.slice(0, 20);
 }
 

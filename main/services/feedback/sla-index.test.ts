@@ -80,14 +80,15 @@ describe('status map', () => {
         expect(o.status).not.toBe(status);
       }
     }
-    expect(allowedStatusChanges('received').map((o) => o.status)).toEqual(['investigating', 'duplicate', 'not_responsible', 'rejected']);
-    expect(allowedStatusChanges('fixed').map((o) => o.status)).toEqual(['closed', 'reopened']);
-    expect(allowedStatusChanges('closed').map((o) => o.status)).toEqual(['reopened']);
+    expect(allowedStatusChanges('received').map((o) => o.status)).toEqual(['triage', 'not_responsible', 'rejected']);
+    expect(allowedStatusChanges('resolved').map((o) => o.status)).toEqual(['triage', 'published']);
+    expect(allowedStatusChanges('published').map((o) => o.status)).toEqual(['triage']);
     expect(allowedStatusChanges('rejected')).toEqual([]);
-    expect(workflowState('action_scheduled')).toBe('scheduled');
-    expect(canAssign('received')).toBe(false); // triage first (ALLOWED_FROM.assign)
-    expect(canAssign('investigating')).toBe(true);
-    expect(canAssign('fixed')).toBe(false);
+    expect(workflowState('scheduled')).toBe('scheduled');
+    expect(workflowState('action_scheduled')).toBe(null);
+    expect(canAssign('received')).toBe(true); // assign from received also accepts the case
+    expect(canAssign('triage')).toBe(true);
+    expect(canAssign('resolved')).toBe(false);
   });
 });
 

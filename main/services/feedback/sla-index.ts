@@ -15,8 +15,8 @@ import { DEFAULT_SLA_POLICY, slaClock, targetMinutes, type FeedbackLevel, type S
 export type SlaPhase = 'accept' | 'handle' | 'done';
 export const LEVELS: readonly FeedbackLevel[] = ['urgent', 'normal', 'complex'];
 
-/** Statuses whose handling clock runs (server vocabulary, plus open workflow states if stored as such). */
-export const HANDLE_STATUSES: readonly string[] = ['reopened', 'investigating', 'assigned', 'in_progress', 'action_scheduled', 'internal_referral', 'triage', 'scheduled'];
+/** Statuses (workflow states, the one vocabulary of server and desktop) whose handling clock runs. */
+export const HANDLE_STATUSES: readonly string[] = ['triage', 'assigned', 'in_progress', 'scheduled', 'internal_referral'];
 
 /** Which clock runs: accept while `received`, handle while open; none once closed (or unknown status). */
 export function phaseOf(status: string): SlaPhase {

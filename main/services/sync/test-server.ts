@@ -286,6 +286,9 @@ export class FakeSyncServer {
         this.upsert('case_event', { id: `ev-${id}`, caseId: a.caseId, at: now, actor: user.username, action: 'note', text: a.text });
         seq = this.upsert('feedback_case', { ...target, id: a.caseId, noteCount: Number(target.noteCount ?? 0) + 1, updatedAt: now });
         break;
+      default:
+        // The other workflow commands are the real server's business (server/sync/commands).
+        return reject('unsupported', `the test server does not implement ${name}`);
     }
     this.effects.set(id, (this.effects.get(id) ?? 0) + 1);
     return { id, status: 'applied', duplicate: false, seq };

@@ -1,3 +1,4 @@
+import { caseCommandsEn, feedbackActionsEn } from './feedback';
 import type { Messages } from './vi';
 
 export const en: Messages = {
@@ -82,6 +83,7 @@ export const en: Messages = {
     'case.addNote': 'Note on case',
     'case.assign': 'Assign case',
     'case.setStatus': 'Change case status',
+    ...caseCommandsEn,
   },
   alerts: {
     title: 'Open alerts',
@@ -199,6 +201,10 @@ export const en: Messages = {
     level: { urgent: 'Urgent', normal: 'Normal', complex: 'Complex' },
     status: {
       received: 'Received',
+      triage: 'Triage',
+      scheduled: 'Action scheduled',
+      resolved: 'Resolved',
+      published: 'Answer published',
       reopened: 'Re-opened',
       investigating: 'Triage / investigating',
       assigned: 'Assigned',
@@ -221,7 +227,7 @@ export const en: Messages = {
     category: { lighting: 'Street lighting', waste: 'Waste, sanitation', electricity: 'Electricity', forest: 'Forest, logging' },
     escalated: 'Escalated to leadership',
     dueHint: 'Time left in working hours (a day = 7.5 h)',
-    keys: '↑/↓ select · Enter open · A assign · S status · N note · / search',
+    keys: '↑/↓ select · Enter open · A assign · S status · R answer · N note · / search',
     detail: {
       close: 'Close',
       description: 'Description',
@@ -256,6 +262,7 @@ export const en: Messages = {
       notes: '{{count}} notes',
       photo: 'Photo {{n}}',
     },
+    act: feedbackActionsEn,
     wall: {
       title: 'OPEN CITIZEN FEEDBACK',
       newest: 'Just received',

@@ -1,3 +1,4 @@
+import { caseCommandsVi, feedbackActionsVi } from './feedback';
 export const vi = {
   app: { name: 'IOC Wall', district: 'Trung tâm Điều hành thông minh · Bắc Trà My' },
   views: {
@@ -93,6 +94,7 @@ export const vi = {
     'case.addNote': 'Ghi chú phản ánh',
     'case.assign': 'Giao xử lý phản ánh',
     'case.setStatus': 'Đổi trạng thái phản ánh',
+    ...caseCommandsVi,
   },
   alerts: {
     title: 'Cảnh báo đang mở',
@@ -210,6 +212,10 @@ export const vi = {
     level: { urgent: 'Khẩn', normal: 'Thường', complex: 'Phức tạp' },
     status: {
       received: 'Tiếp nhận',
+      triage: 'Phân loại, xác minh',
+      scheduled: 'Đã lên lịch xử lý',
+      resolved: 'Đã xử lý',
+      published: 'Đã công khai kết quả',
       reopened: 'Mở lại',
       investigating: 'Phân loại, xác minh',
       assigned: 'Đã giao xử lý',
@@ -232,7 +238,7 @@ export const vi = {
     category: { lighting: 'Chiếu sáng công cộng', waste: 'Rác thải, vệ sinh môi trường', electricity: 'Điện', forest: 'Rừng, khai thác lâm sản' },
     escalated: 'Đã báo lãnh đạo',
     dueHint: 'Thời gian còn lại tính theo giờ làm việc (ngày = 7,5 giờ)',
-    keys: '↑/↓ chọn · Enter mở · A giao · S trạng thái · N ghi chú · / tìm',
+    keys: '↑/↓ chọn · Enter mở · A giao · S trạng thái · R trả lời · N ghi chú · / tìm',
     detail: {
       close: 'Đóng',
       description: 'Nội dung phản ánh',
@@ -267,6 +273,7 @@ export const vi = {
       notes: '{{count}} ghi chú',
       photo: 'Ảnh {{n}}',
     },
+    act: feedbackActionsVi,
     wall: {
       title: 'PHẢN ÁNH KIẾN NGHỊ ĐANG MỞ',
       newest: 'Mới tiếp nhận',

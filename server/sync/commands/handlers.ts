@@ -1,24 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { type ActorRole, type FeedbackAction, isFeedbackState, statusChangeAction } from '../../../shared/feedback';
 import type { Entity } from '../../../shared/domain/entities';
 import type { CommandArgs, CommandName } from '../../../shared/sync/commands';
+import type { Role } from '../../../shared/sync/protocol';
 import type { SessionUser } from '../../auth/auth.service';
 import type { EntityRow } from '../../db/entity-tables';
+import { type Actor, applyCaseAction, DEFAULT_FEEDBACK_CONFIG, type FeedbackConfig } from '../../feedback/case-model';
+import { mergeCase } from '../../feedback/merge';
 import type { Writer } from '../writer';
-import { FINAL_STATUSES, isCaseStatus } from './case-status';
+import { CommandRejected } from './rejected';
 
-/** A definitive "no" (answered as `rejected` with this code); throw it before writing anything. */
-export class CommandRejected extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { CommandRejected } from './rejected';
 
 export interface CommandContext {
   user: SessionUser;
   now: Date;
+  /** SLA policy, re-open window, media lookup (defaults for tests that build a context by hand). */
+  feedback?: FeedbackConfig;
 }
 
 type Handler<N extends CommandName> = (w: Writer, args: CommandArgs<N>, c: CommandContext) => Promise<void>;
@@ -29,9 +26,18 @@ async function mustRead(w: Writer, entity: Entity, id: string): Promise<EntityRo
   return row;
 }
 
-/** Every change to a case leaves a history row (the citizen-facing timeline is built from these). */
-async function caseEvent(w: Writer, caseId: string, c: CommandContext, action: string, text: string | null) {
-  await w.upsert('case_event', [{ id: randomUUID(), caseId, at: c.now.toISOString(), actor: c.user.displayName, action, text }]);
+const WORKFLOW_ROLE: Record<Role, ActorRole> = { operator: 'operator', leader: 'leader', admin: 'operator' };
+const actorOf = (c: CommandContext): Actor => ({ name: c.user.displayName, role: WORKFLOW_ROLE[c.user.role] });
+const cfgOf = (c: CommandContext) => c.feedback ?? DEFAULT_FEEDBACK_CONFIG;
+
+/** Runs one workflow action on the case (see server/feedback/case-model.ts). */
+async function act(w: Writer, caseId: string, action: FeedbackAction, c: CommandContext): Promise<void> {
+  await applyCaseAction(w, caseId, action, actorOf(c), c.now, cfgOf(c));
+}
+
+function checkPhotos(photos: readonly string[], c: CommandContext) {
+  const missing = photos.filter((p) => !cfgOf(c).mediaExists(p));
+  if (missing.length) throw new CommandRejected('photo_not_uploaded', `Upload the photo first (POST /api/v1/media): ${missing.join(', ')}`);
 }
 
 export const HANDLERS: { [N in CommandName]: Handler<N> } = {
@@ -43,29 +49,45 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
     await w.upsert('alert', [{ ...alert, acknowledgedAt: c.now.toISOString(), acknowledgedBy: c.user.displayName, note: a.note ?? null }]);
   },
 
-  async 'case.addNote'(w, a, c) {
-    const fc = await mustRead(w, 'feedback_case', a.caseId);
-    await caseEvent(w, a.caseId, c, 'note', a.text);
-    await w.upsert('feedback_case', [{ ...fc, noteCount: Number(fc.noteCount ?? 0) + 1, updatedAt: c.now.toISOString() }]);
+  'case.addNote': (w, a, c) => act(w, a.caseId, { type: 'addNote', text: a.text }, c),
+  'case.triage': (w, a, c) => act(w, a.caseId, { type: 'triage' }, c),
+  'case.assign': (w, a, c) => act(w, a.caseId, { type: 'assign', agencyId: a.agencyId, ...(a.officer ? { officer: a.officer } : {}) }, c),
+  'case.start': (w, a, c) => act(w, a.caseId, { type: 'start' }, c),
+  'case.schedule': (w, a, c) => act(w, a.caseId, { type: 'schedule', at: Date.parse(a.at) }, c),
+  async 'case.resolve'(w, a, c) {
+    checkPhotos(a.photos, c);
+    await act(w, a.caseId, { type: 'resolve', answer: a.answer, photos: a.photos }, c);
   },
-
-  async 'case.assign'(w, a, c) {
-    const fc = await mustRead(w, 'feedback_case', a.caseId);
-    const agency = await mustRead(w, 'agency', a.agencyId);
-    if (FINAL_STATUSES.has(String(fc.status))) {
-      throw new CommandRejected('case_closed', `Case is ${fc.status}; reopen it before assigning`);
-    }
-    const text = a.officer ? `${agency.name} – ${a.officer}` : String(agency.name);
-    await caseEvent(w, a.caseId, c, 'assigned', text);
-    await w.upsert('feedback_case', [{ ...fc, agencyId: a.agencyId, status: 'assigned', updatedAt: c.now.toISOString() }]);
-  },
+  'case.publish': (w, a, c) => act(w, a.caseId, { type: 'publish' }, c),
+  'case.notResponsible': (w, a, c) => act(w, a.caseId, { type: 'notResponsible', reason: a.reason }, c),
+  'case.reject': (w, a, c) => act(w, a.caseId, { type: 'reject', reason: a.reason }, c),
+  'case.refer': (w, a, c) => act(w, a.caseId, { type: 'refer', agencyId: a.agencyId, reason: a.reason }, c),
+  'case.merge': (w, a, c) => mergeCase(w, a.caseId, a.into, actorOf(c), c.now, cfgOf(c)),
+  'case.setLevel': (w, a, c) => act(w, a.caseId, { type: 'setLevel', level: a.level }, c),
+  'case.pause': (w, a, c) => act(w, a.caseId, { type: 'pause', reason: a.reason }, c),
+  'case.resume': (w, a, c) => act(w, a.caseId, { type: 'resume' }, c),
+  'case.reopen': (w, a, c) => act(w, a.caseId, { type: 'reopen', reason: a.reason }, c),
 
   async 'case.setStatus'(w, a, c) {
-    if (!isCaseStatus(a.status)) throw new CommandRejected('invalid_status', `Unknown case status '${a.status}'`);
+    if (!isFeedbackState(a.status)) throw new CommandRejected('invalid_status', `Unknown case status '${a.status}'`);
     const fc = await mustRead(w, 'feedback_case', a.caseId);
-    if (fc.status === a.status) throw new CommandRejected('no_change', `Case is already ${a.status}`);
-    await caseEvent(w, a.caseId, c, `status:${a.status}`, a.reason ?? null);
-    await w.upsert('feedback_case', [{ ...fc, status: a.status, updatedAt: c.now.toISOString() }]);
+    const from = String(fc.status);
+    if (from === a.status) throw new CommandRejected('no_change', `Case is already ${a.status}`);
+    if (!isFeedbackState(from)) throw new CommandRejected('invalid_state', `Case ${a.caseId} has an unknown status '${from}'`);
+    const change = statusChangeAction(from, a.status);
+    if (!change) {
+      const specific: Record<string, string> = { assigned: 'case.assign', scheduled: 'case.schedule', duplicate: 'case.merge', internal_referral: 'case.refer' };
+      if (specific[a.status]) throw new CommandRejected('use_specific_command', `Use ${specific[a.status]} to move a case to '${a.status}'`);
+      throw new CommandRejected('not_allowed_from_state', `'${from}' → '${a.status}' is not allowed by the workflow`);
+    }
+    const text = a.reason?.trim() || undefined;
+    if (change.textRequired && !text) throw new CommandRejected('reason_required', `'${a.status}' needs a ${change.textArg === 'answer' ? 'answer for the citizen' : 'reason'}`);
+    if (change.action === 'resolve') {
+      await act(w, a.caseId, { type: 'resolve', answer: text!, photos: [] }, c);
+      return;
+    }
+    const action = { type: change.action, ...(change.textArg && text ? { [change.textArg]: text } : {}) } as FeedbackAction;
+    await act(w, a.caseId, action, c);
   },
 };
 

@@ -3,9 +3,13 @@ import { useTranslation } from 'react-i18next';
 import type { FeedbackDetail as Detail, FeedbackLookups } from '../../../../shared/contracts';
 import { api } from '../../api';
 import { useCacheQuery } from '../../shell/hooks';
+import { AnswerForm, LevelForm, QuickActions, ReasonForm, ReferForm, ScheduleForm } from './CaseActions';
 import { categoryLabel, formatRemaining, formatShort, slaState, statusLabel } from './format';
+import { LocationPreview } from './LocationPreview';
+import { Photo } from './Photo';
+import './feedback-detail.css';
 
-export type ActionMode = 'assign' | 'status' | 'note' | null;
+export type ActionMode = 'assign' | 'status' | 'note' | 'answer' | 'level' | 'pause' | 'refer' | 'schedule' | 'reopen' | null;
 
 interface Props {
   id: string;
@@ -45,6 +49,8 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
     }
   };
 
+  const act = (name: string, args: Record<string, unknown>) => void run(() => api.feedback.act({ name, args }));
+
   if (!detail) return <aside className="fq-detail" data-testid="feedback-detail" aria-busy="true" />;
   if ('error' in detail)
     return (
@@ -72,6 +78,7 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
         <dt>{t('feedback.col.status')}</dt>
         <dd data-testid="detail-status">
           {statusLabel(c.status, t)} {detail.row.pending && <span className="pill pill-pending">{t('feedback.pending')}</span>}
+          {detail.paused && <div className="fq-paused" data-testid="detail-paused">⏸ {t('feedback.act.paused')}{typeof c.pauseReason === 'string' ? ` — ${c.pauseReason}` : ''}</div>}
         </dd>
         <dt>{t('feedback.detail.dueAt')}</dt>
         <dd className={`sla-text-${state}`}>
@@ -89,6 +96,11 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
       <section>
         <h3>{t('feedback.detail.description')}</h3>
         <p className="fq-desc">{c.description}</p>
+        {typeof c.answer === 'string' && c.answer && (
+          <div className="fq-answer" data-testid="detail-answer">
+            <strong>{t('feedback.act.answer_')}:</strong> {c.answer}
+          </div>
+        )}
       </section>
 
       <section>
@@ -98,8 +110,8 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
         ) : (
           <div className="fq-photos">
             {detail.photos.map((src, n) => (
-              <button key={src} className="fq-thumb" onClick={() => setLightbox(n)} aria-label={t('feedback.detail.photo', { n: n + 1 })}>
-                <img src={src} alt="" loading="lazy" />
+              <button key={src} className="fq-thumb" onClick={() => setLightbox(n)} aria-label={t('feedback.detail.photo', { n: n + 1 })} data-testid="detail-photo">
+                <Photo photoRef={src} />
               </button>
             ))}
           </div>
@@ -114,6 +126,7 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
           <br />
           <span className="muted">{c.location ? `${c.location[1].toFixed(5)}° N, ${c.location[0].toFixed(5)}° E` : t('feedback.detail.noLocation')}</span>
         </p>
+        {c.location && <LocationPreview location={c.location} label={detail.unit?.name ?? ''} />}
       </section>
 
       <section className="fq-actions">
@@ -128,11 +141,71 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
           <button aria-pressed={action === 'note'} onClick={() => setAction(action === 'note' ? null : 'note')} data-testid="action-note">
             {t('feedback.detail.addNote')}
           </button>
+          {detail.actions.includes('case.resolve') && (
+            <button aria-pressed={action === 'answer'} onClick={() => setAction(action === 'answer' ? null : 'answer')} data-testid="action-answer">
+              {t('feedback.act.answer')}
+            </button>
+          )}
+          {detail.actions.includes('case.setLevel') && (
+            <button aria-pressed={action === 'level'} onClick={() => setAction(action === 'level' ? null : 'level')} data-testid="action-level">
+              {t('feedback.act.level')}
+            </button>
+          )}
+          {detail.actions.includes('case.pause') && (
+            <button aria-pressed={action === 'pause'} onClick={() => setAction(action === 'pause' ? null : 'pause')} data-testid="action-pause">
+              {t('feedback.act.pause')}
+            </button>
+          )}
+          {detail.actions.includes('case.schedule') && (
+            <button aria-pressed={action === 'schedule'} onClick={() => setAction(action === 'schedule' ? null : 'schedule')} data-testid="action-schedule">
+              {t('feedback.act.schedule')}
+            </button>
+          )}
+          {detail.actions.includes('case.refer') && (
+            <button aria-pressed={action === 'refer'} onClick={() => setAction(action === 'refer' ? null : 'refer')} data-testid="action-refer">
+              {t('feedback.act.refer')}
+            </button>
+          )}
+          {detail.actions.includes('case.reopen') && (
+            <button aria-pressed={action === 'reopen'} onClick={() => setAction(action === 'reopen' ? null : 'reopen')} data-testid="action-reopen">
+              {t('feedback.act.reopen')}
+            </button>
+          )}
         </div>
+        <QuickActions detail={detail} act={act} />
         {!detail.canAssign && action === 'assign' && <p className="muted">{t('feedback.detail.cannotAssign')}</p>}
         {action === 'assign' && detail.canAssign && <AssignForm lookups={lookups} onCancel={() => setAction(null)} onSubmit={(agencyId, officer) => run(() => api.feedback.assign({ caseId: c.id, agencyId, officer: officer || undefined }))} />}
-        {action === 'status' && <StatusForm options={detail.allowedStatuses} onCancel={() => setAction(null)} onSubmit={(status, reason) => run(() => api.feedback.setStatus({ caseId: c.id, status, reason: reason || undefined }))} />}
+        {action === 'status' && (
+          <StatusForm
+            options={detail.allowedStatuses.filter((o) => o.status !== 'resolved' || !detail.needsFixPhoto)}
+            onCancel={() => setAction(null)}
+            onSubmit={(status, reason) => run(() => api.feedback.setStatus({ caseId: c.id, status, reason: reason || undefined }))}
+          />
+        )}
         {action === 'note' && <NoteForm onCancel={() => setAction(null)} onSubmit={(text) => run(() => api.feedback.addNote({ caseId: c.id, text }))} />}
+        {action === 'answer' && <AnswerForm needsPhoto={detail.needsFixPhoto} onCancel={() => setAction(null)} onSubmit={(answer, photos) => act('case.resolve', { caseId: c.id, answer, photos })} />}
+        {action === 'level' && <LevelForm current={c.level} onCancel={() => setAction(null)} onSubmit={(level) => act('case.setLevel', { caseId: c.id, level })} />}
+        {action === 'pause' && <ReasonForm testid="form-pause" placeholder={t('feedback.act.reasonPause')} onCancel={() => setAction(null)} onSubmit={(reason) => act('case.pause', { caseId: c.id, reason })} />}
+        {action === 'reopen' && <ReasonForm testid="form-reopen" placeholder={t('feedback.act.reasonReopen')} onCancel={() => setAction(null)} onSubmit={(reason) => act('case.reopen', { caseId: c.id, reason })} />}
+        {action === 'refer' && <ReferForm lookups={lookups} currentAgency={c.agencyId} onCancel={() => setAction(null)} onSubmit={(agencyId, reason) => act('case.refer', { caseId: c.id, agencyId, reason })} />}
+        {action === 'schedule' && <ScheduleForm onCancel={() => setAction(null)} onSubmit={(at) => act('case.schedule', { caseId: c.id, at })} />}
+        {detail.rejectedActions.length > 0 && (
+          <div className="fq-rejected" data-testid="detail-rejected" role="alert">
+            <h4>{t('feedback.act.rejectedTitle')}</h4>
+            <ul>
+              {detail.rejectedActions.map((r) => (
+                <li key={r.mutationId}>
+                  <strong>{t(`commands.${r.name}`, { defaultValue: r.name })}</strong> · <span className="muted">{formatShort(r.rejectedAt, i18n.language)}</span>
+                  <div className="fq-reason" data-testid="rejected-reason">{r.reason}</div>
+                  <div className="row-actions">
+                    <button onClick={() => run(() => api.sync.retryRejected({ mutationId: r.mutationId }))}>{t('feedback.act.retry')}</button>
+                    <button onClick={() => run(() => api.sync.discardRejected({ mutationId: r.mutationId }))}>{t('feedback.act.discard')}</button>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {queued && (
           <p className="warn" data-testid="action-queued">
             {t('feedback.detail.queued')}
@@ -173,6 +246,11 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
             {detail.duplicates.map((d) => (
               <li key={d.case.id}>
                 <span className="fq-id">{d.case.id}</span> {d.case.title} · <span className="muted">{t('feedback.detail.distance', { m: Math.round(d.distanceM) })}</span> · {statusLabel(d.case.status, t)}
+                {detail.actions.includes('case.merge') && (
+                  <button onClick={() => act('case.merge', { caseId: c.id, into: d.case.id })} title={t('feedback.act.mergeHint')} data-testid={`merge-into-${d.case.id}`}>
+                    {t('feedback.act.merge')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
@@ -184,15 +262,23 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
   );
 }
 
+const EVENT_COMMAND: Record<string, string> = { markDuplicate: 'case.merge', addNote: 'case.addNote', note: 'case.addNote' };
+
 function eventLabel(action: string, t: (k: string, o?: Record<string, unknown>) => string): string {
   if (action.startsWith('status:')) return statusLabel(action.slice(7), t as never);
-  return t(`feedback.status.${action}`, { defaultValue: action === 'note' ? t('feedback.detail.addNote').replace(/ \(N\)$/, '') : action });
+  const command = EVENT_COMMAND[action] ?? `case.${action}`;
+  return t(`commands.${command}`, { defaultValue: t(`feedback.status.${action}`, { defaultValue: action }) });
 }
 
 function describeArgs(args: unknown, lookups: FeedbackLookups | null, t: (k: string, o?: Record<string, unknown>) => string): string {
   const a = (args ?? {}) as Record<string, unknown>;
   if (typeof a.agencyId === 'string') return lookups?.agencies.find((x) => x.id === a.agencyId)?.name ?? a.agencyId;
   if (typeof a.status === 'string') return statusLabel(a.status, t as never) + (typeof a.reason === 'string' ? ` — ${a.reason}` : '');
+  if (typeof a.level === 'string') return t(`feedback.level.${a.level}`);
+  if (typeof a.into === 'string') return `→ ${a.into}`;
+  if (typeof a.answer === 'string') return a.answer + (Array.isArray(a.photos) && a.photos.length ? ` (📷 ${a.photos.length})` : '');
+  if (typeof a.at === 'string') return a.at;
+  if (typeof a.reason === 'string') return a.reason;
   return typeof a.text === 'string' ? a.text : '';
 }
 
@@ -309,7 +395,7 @@ function Lightbox({ photos, index, onIndex }: { photos: string[]; index: number;
   }, [index, photos.length, onIndex]);
   return (
     <div className="fq-lightbox" role="dialog" aria-modal="true" onClick={() => onIndex(null)} data-testid="lightbox">
-      <img src={photos[index]} alt="" />
+      <Photo photoRef={photos[index]} />
       <span className="fq-lightbox-count">
         {index + 1} / {photos.length}
       </span>

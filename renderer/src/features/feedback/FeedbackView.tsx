@@ -21,6 +21,8 @@ export function FeedbackView({ layout }: { layout?: string }) {
 
 function FeedbackDesk({ lookups }: { lookups: FeedbackLookups | null }) {
   const { t } = useTranslation();
+  // Performance marks for bench:queue: the view opens here; ioc:feedback:rows when rows are painted.
+  useState(() => performance.mark('ioc:feedback:open'));
   const [filters, setFilters] = useState<FeedbackFilters>({});
   const [text, setText] = useState('');
   const [sort, setSort] = useState<FeedbackSort>({ by: 'receivedAt', dir: 'desc' });
@@ -39,6 +41,12 @@ function FeedbackDesk({ lookups }: { lookups: FeedbackLookups | null }) {
   const effective = useMemo(() => ({ ...filters, ...(debounced ? { text: debounced } : {}) }), [filters, debounced]);
   const { win, rowAt } = useFeedbackWindow(effective, sort, range);
   const total = win.total ?? 0;
+  const painted = useRef(false);
+  useEffect(() => {
+    if (painted.current || !win.rows.length) return;
+    painted.current = true;
+    requestAnimationFrame(() => performance.mark('ioc:feedback:rows'));
+  }, [win.rows.length]);
 
   const units = useMemo(() => new Map(lookups?.units.map((u) => [u.id, u.name])), [lookups]);
   const unitName = useCallback((id: string | null) => (id ? (units.get(id) ?? id) : '—'), [units]);
@@ -81,11 +89,11 @@ function FeedbackDesk({ lookups }: { lookups: FeedbackLookups | null }) {
       else if (key === 'Escape') {
         if (action) setAction(null);
         else setOpenId(null);
-      } else if (key === 'a' || key === 'A' || key === 's' || key === 'S' || key === 'n' || key === 'N') {
+      } else if (/^[asnrASNR]$/.test(key)) {
         const id = openId ?? rowAt(selected)?.case.id;
         if (!id) return;
         setOpenId(id);
-        setAction(key.toLowerCase() === 'a' ? 'assign' : key.toLowerCase() === 's' ? 'status' : 'note');
+        setAction(({ a: 'assign', s: 'status', n: 'note', r: 'answer' } as const)[key.toLowerCase() as 'a' | 's' | 'n' | 'r']);
       } else return;
       e.preventDefault();
     };

@@ -103,7 +103,7 @@ export function FeedbackWall({ lookups }: { lookups: FeedbackLookups | null }) {
           <h2>{t('feedback.wall.newest')}</h2>
           <ul>
             {newest?.rows.map((r) => (
-              <li key={r.case.id} className={`sla-${slaState(r.sla)}`}>
+              <li key={r.case.id} className={`sla-${slaState(r.sla)}`} data-testid={`wall-newest-${r.case.id}`}>
                 <span className="muted">{formatShort(r.case.receivedAt, i18n.language)}</span>
                 <strong>{r.case.title}</strong>
                 <span className="muted">{units.get(r.case.unitId ?? '') ?? ''}</span>

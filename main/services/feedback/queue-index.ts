@@ -1,0 +1,76 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Brings the feedback side table (`feedback_queue` + `feedback_fts`, migrations 3–4) up to date with
+ * the cached feedback_case rows whose ids the cache_rows triggers marked in `feedback_dirty`.
+ * Set-based, in chunks: one pull page of 2,000 cases costs a few statements instead of 2,000 trigger
+ * runs, and a first pull of 100k cases is not slowed by the queue at all (it is built right after,
+ * chunk by chunk, without blocking the main process for more than one chunk at a time).
+ *
+ * The queue must be flushed before it is read (FeedbackService does so on every call); between
+ * flushes it can only lag behind the cache, never disagree with it.
+ */
+
+const COLS = `json_extract(c.data, '$.status'), json_extract(c.data, '$.level'),
+  CAST(round(unixepoch(json_extract(c.data, '$.receivedAt'), 'subsec') * 1000) AS INTEGER),
+  json_extract(c.data, '$.unitId'), json_extract(c.data, '$.agencyId'), c.seq,
+  json_extract(c.data, '$.category'), json_extract(c.data, '$.location[0]'), json_extract(c.data, '$.location[1]')`;
+// FTS5's unicode61 (remove_diacritics 2) folds the marks; đ/Đ is not a decomposable letter.
+const TEXT = `replace(replace(
+  coalesce(json_extract(c.data, '$.title'), '') || ' ' || coalesce(json_extract(c.data, '$.description'), '') || ' ' ||
+  coalesce(json_extract(c.data, '$.address'), '') || ' ' || c.id, 'đ', 'd'), 'Đ', 'D')`;
+
+// `CROSS JOIN` pins json_each as the outer loop: the planner has no statistics for it and would
+// otherwise scan cache_rows once per id.
+const SQL = {
+  take: `SELECT id FROM feedback_dirty LIMIT ?`,
+  dropText: `DELETE FROM feedback_fts WHERE rowid IN (SELECT q.rid FROM json_each(?) d CROSS JOIN feedback_queue q ON q.id = d.value)`,
+  upsert: `INSERT INTO feedback_queue (id, status, level, received, unit_id, agency_id, seq, category, lon, lat)
+    SELECT c.id, ${COLS} FROM json_each(?) d CROSS JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = d.value WHERE 1
+    ON CONFLICT (id) DO UPDATE SET status = excluded.status, level = excluded.level, received = excluded.received, unit_id = excluded.unit_id,
+      agency_id = excluded.agency_id, seq = excluded.seq, category = excluded.category, lon = excluded.lon, lat = excluded.lat`,
+  addText: `INSERT INTO feedback_fts (rowid, text) SELECT q.rid, ${TEXT} FROM json_each(?) d CROSS JOIN feedback_queue q ON q.id = d.value
+    CROSS JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = d.value`,
+  done: `DELETE FROM feedback_dirty WHERE id IN (SELECT value FROM json_each(?))`,
+  any: `SELECT EXISTS (SELECT 1 FROM feedback_dirty)`,
+} as const;
+
+type Stmts = { [K in keyof typeof SQL]: Database.Statement };
+const prepared = new WeakMap<Database.Database, Stmts>();
+
+function stmts(db: Database.Database): Stmts {
+  let s = prepared.get(db);
+  if (!s) {
+    s = Object.fromEntries(Object.entries(SQL).map(([k, v]) => [k, db.prepare(v)])) as Stmts;
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+export const FLUSH_CHUNK = 5000;
+
+/** Fold at most `limit` dirty cases into the queue (one transaction); returns how many. */
+export function flushChunk(db: Database.Database, limit = FLUSH_CHUNK): number {
+  const s = stmts(db);
+  return db.transaction(() => {
+    const ids = s.take.pluck().all(limit) as string[];
+    if (!ids.length) return 0;
+    const j = JSON.stringify(ids);
+    s.dropText.run(j);
+    s.upsert.run(j);
+    s.addText.run(j);
+    s.done.run(j);
+    return ids.length;
+  }).immediate();
+}
+
+/** Fold every dirty case in (before a read). Returns how many. */
+export function flushAll(db: Database.Database): number {
+  let n = 0;
+  for (let k; (k = flushChunk(db)) > 0; ) n += k;
+  return n;
+}
+
+export function hasDirty(db: Database.Database): boolean {
+  return (stmts(db).any.pluck().get() as number) === 1;
+}
