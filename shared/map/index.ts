@@ -1,0 +1,3 @@
+export * from './basemap';
+export * from './palette';
+export * from './style';
