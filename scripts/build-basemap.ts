@@ -38,12 +38,60 @@ const ATTR_2025 = 'Ranh giới xã 2025: gis.vn, sapnhap.bando.com.vn qua lamngo
 export const BASEMAP_FILES = [
   'district_pre2025.geojson',
   'neighbours_pre2025.geojson',
+  'neighbours_pre2025_labels.geojson',
   'communes_2025.geojson',
   'communes_2025_labels.geojson',
   'commune_offices_2025.geojson',
   'units_pre2025.geojson',
 ] as const;
 export type BasemapFile = (typeof BASEMAP_FILES)[number];
+
+type Ring = Position[];
+function inRing([x, y]: Position, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+function distToRing([x, y]: Position, ring: Ring): number {
+  let best = Infinity;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [ax, ay] = ring[j];
+    const [bx, by] = ring[i];
+    const dx = bx - ax;
+    const dy = by - ay;
+    const t = dx || dy ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy))) : 0;
+    best = Math.min(best, Math.hypot(x - (ax + t * dx), y - (ay + t * dy)));
+  }
+  return best;
+}
+const ringArea = (r: Ring) => Math.abs(r.reduce((s, [x, y], i) => s + x * r[(i + 1) % r.length][1] - r[(i + 1) % r.length][0] * y, 0)) / 2;
+
+/**
+ * One label point per district (a MultiPolygon would get a label per part): the point of its
+ * largest part farthest from the edges, on a 60×60 grid — a coarse pole of inaccessibility.
+ */
+export function labelPoint(g: { type: string; coordinates: unknown }): Position {
+  const polys = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as Ring[][];
+  const [outer, ...holes] = polys.reduce((a, b) => (ringArea(b[0]) > ringArea(a[0]) ? b : a));
+  const xs = outer.map((p) => p[0]);
+  const ys = outer.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let best: Position = outer[0];
+  let bestD = -1;
+  for (let i = 1; i < 60; i++) {
+    for (let j = 1; j < 60; j++) {
+      const p: Position = [x0 + ((x1 - x0) * i) / 60, y0 + ((y1 - y0) * j) / 60];
+      if (!inRing(p, outer) || holes.some((h) => inRing(p, h))) continue;
+      const d = Math.min(distToRing(p, outer), ...holes.map((h) => distToRing(p, h)));
+      if (d > bestD) [best, bestD] = [p, d];
+    }
+  }
+  return [Math.round(best[0] * 1e5) / 1e5, Math.round(best[1] * 1e5) / 1e5];
+}
 
 const fc = (name: string, attribution: string, features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', name, attribution, features });
 const point = (coordinates: Position): Feature['geometry'] => ({ type: 'Point', coordinates });
@@ -82,6 +130,18 @@ export function buildBasemap({ communes, districts, units }: BasemapInputs): Rec
           id: Number(f.properties.district_code),
           properties: { code: String(f.properties.district_code), codeList: 'vn-2019', name: String(f.properties.district_name), provinceName: String(f.properties.province_name) },
           geometry: f.geometry,
+        })),
+    ),
+    'neighbours_pre2025_labels.geojson': fc(
+      'neighbours_pre2025_labels',
+      ATTR_DVHCVN,
+      districts.features
+        .filter((f) => f !== district)
+        .map((f) => ({
+          type: 'Feature',
+          id: Number(f.properties.district_code),
+          properties: { code: String(f.properties.district_code), codeList: 'vn-2019', name: String(f.properties.district_name) },
+          geometry: point(labelPoint(f.geometry)),
         })),
     ),
     'communes_2025.geojson': fc(

@@ -109,7 +109,7 @@ describe('map styles', () => {
 describe('built map assets', () => {
   it('ships the licences and a manifest listing the basemap files', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-    expect(manifest.data).toEqual(['commune_offices_2025.geojson', 'communes_2025.geojson', 'communes_2025_labels.geojson', 'district_pre2025.geojson', 'neighbours_pre2025.geojson', 'units_pre2025.geojson']);
+    expect(manifest.data).toEqual(['commune_offices_2025.geojson', 'communes_2025.geojson', 'communes_2025_labels.geojson', 'district_pre2025.geojson', 'neighbours_pre2025.geojson', 'neighbours_pre2025_labels.geojson', 'units_pre2025.geojson']);
     expect(readFileSync(join(out, 'LICENSES.txt'), 'utf8')).toMatch(/GPL-3\.0/);
     expect(readFileSync(join(out, 'DejaVu-LICENSE.txt'), 'utf8')).toMatch(/Bitstream/);
   });

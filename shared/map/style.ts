@@ -20,6 +20,7 @@ export const GLYPHS_PATH = 'fonts/{fontstack}/{range}.pbf';
 /** Basemap GeoJSON files (under `/map/data/`) → source id in the style. */
 export const MAP_SOURCES = {
   neighbours: 'neighbours_pre2025.geojson',
+  neighbourLabels: 'neighbours_pre2025_labels.geojson',
   district: 'district_pre2025.geojson',
   communes: 'communes_2025.geojson',
   communeLabels: 'communes_2025_labels.geojson',
@@ -196,7 +197,7 @@ export function createMapStyle(opts: MapStyleOptions): MapStyle {
     {
       id: MAP_LAYER_IDS.neighboursLabel,
       type: 'symbol',
-      source: 'neighbours',
+      source: 'neighbourLabels',
       minzoom: 8.5,
       layout: { 'text-field': ['get', 'name'], 'text-font': MAP_FONTS.regular, 'text-size': 13, 'text-letter-spacing': 0.05, 'text-max-width': 8 },
       paint: { 'text-color': p.neighbourLabel, ...halo },
@@ -210,8 +211,10 @@ export function createMapStyle(opts: MapStyleOptions): MapStyle {
         'text-field': ['get', 'name'],
         'text-font': MAP_FONTS.bold,
         'text-size': ['interpolate', ['linear'], ['zoom'], 9, 13, 13, 18],
-        'text-offset': [0, 1.1],
-        'text-anchor': 'top',
+        // 13 names in a small district: let each try the four sides of its point before it is dropped.
+        'text-variable-anchor': ['top', 'bottom', 'left', 'right'],
+        'text-radial-offset': 1.1,
+        'text-justify': 'auto',
         'text-max-width': 9,
       },
       paint: { 'text-color': p.oldUnitLabel, ...halo },
@@ -235,6 +238,9 @@ export function createMapStyle(opts: MapStyleOptions): MapStyle {
         'text-size': ['interpolate', ['linear'], ['zoom'], 8, 14, 11, 20, 14, 26],
         'text-letter-spacing': 0.04,
         'text-max-width': 10,
+        // The UBND seat sits near the label point: keep the name just above it, not on it.
+        'text-anchor': 'bottom',
+        'text-offset': [0, -0.35],
         'text-allow-overlap': false,
       },
       paint: { 'text-color': p.communeLabel, ...halo },
