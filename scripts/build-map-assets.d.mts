@@ -19,6 +19,7 @@ export interface MapAssetsManifest {
   glyphs: string;
   fontstacks: string[];
   ranges: string[];
+  emptyRanges: string;
   data: string[];
 }
 export function buildMapAssets(opts?: { out?: string; cache?: string; force?: boolean; quiet?: boolean }): Promise<{ cached: boolean; ms: number; manifest: MapAssetsManifest }>;

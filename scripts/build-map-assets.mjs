@@ -19,13 +19,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Ranges of 256 code points that cover Vietnamese: Latin-1, Latin Extended-A/B, combining marks, U+1EA0–1EF9. */
+/**
+ * Ranges of 256 code points rendered: Vietnamese needs Latin-1, Latin Extended-A/B, combining
+ * marks and U+1EA0–1EF9; General Punctuation (– — ‘ ’ “ ” … •) is common in names and notes.
+ * Every other range of the BMP gets an empty PBF, so a stray character (an emoji, CJK) is simply
+ * not drawn instead of a 404 and a map error per range.
+ */
 export const GLYPH_RANGES = [
   [0, 255],
   [256, 511],
   [512, 767],
   [768, 1023],
   [7680, 7935],
+  [8192, 8447],
 ];
 const FONT_DIR = join(root, 'node_modules/dejavu-fonts-ttf/ttf');
 /** Fontstack name (as used in a style's `text-font`) → TTF file. */
@@ -219,6 +225,10 @@ async function renderGlyphs(outDir, log) {
       writeFileSync(join(outDir, 'fonts', name, `${start}-${end}.pbf`), encodeGlyphs(name, `${start}-${end}`, glyphs));
       count += glyphs.length;
     }
+    for (let start = 0; start < 65536; start += 256) {
+      if (GLYPH_RANGES.some(([s]) => s === start)) continue;
+      writeFileSync(join(outDir, 'fonts', name, `${start}-${start + 255}.pbf`), encodeGlyphs(name, `${start}-${start + 255}`, []));
+    }
   }
   log(`map assets: ${count} glyphs in ${Object.keys(FONTSTACKS).length} fontstacks × ${GLYPH_RANGES.length} ranges`);
 }
@@ -262,6 +272,7 @@ export async function buildMapAssets({ out = DEFAULT_OUT, cache = DEFAULT_CACHE,
     glyphs: 'fonts/{fontstack}/{range}.pbf',
     fontstacks: Object.keys(FONTSTACKS),
     ranges: GLYPH_RANGES.map(([s, e]) => `${s}-${e}`),
+    emptyRanges: 'every other 256-code-point range of the BMP (0-255 … 65280-65535): valid PBFs with no glyphs',
     data: readdirSync(join(out, 'data')).filter((f) => f.endsWith('.geojson')).sort(),
   };
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

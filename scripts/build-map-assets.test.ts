@@ -57,7 +57,12 @@ describe('map glyphs', () => {
     expect(first.cached).toBe(false);
     expect(first.manifest.fontstacks).toEqual(['DejaVu Sans Regular', 'DejaVu Sans Bold']);
     for (const stack of first.manifest.fontstacks) {
-      expect(readdirSync(join(out, 'fonts', stack)).sort()).toEqual(['0-255.pbf', '256-511.pbf', '512-767.pbf', '768-1023.pbf', '7680-7935.pbf']);
+      const files = readdirSync(join(out, 'fonts', stack));
+      expect(files).toHaveLength(256); // the whole BMP: rendered ranges + empty ones
+      expect(first.manifest.ranges).toEqual(['0-255', '256-511', '512-767', '768-1023', '7680-7935', '8192-8447']);
+      // an unrendered range (CJK) is a valid, empty fontstack: no 404, nothing drawn
+      const cjk = decode(readFileSync(join(out, 'fonts', stack, '19968-20223.pbf')));
+      expect(cjk).toEqual([{ name: stack, range: '19968-20223', glyphs: [] }]);
       for (const range of first.manifest.ranges) {
         const stacks = decode(readFileSync(join(out, 'fonts', stack, `${range}.pbf`)));
         expect(stacks).toHaveLength(1);
@@ -92,6 +97,10 @@ describe('map glyphs', () => {
     // same advance as the base letter: DejaVu's precomposed Vietnamese letters keep the width
     expect(glyph(stack, 'ắ')!.advance).toBe(glyph(stack, 'a')!.advance);
     expect(glyph(stack, ' ')!.advance).toBeGreaterThan(4);
+  });
+
+  it('has the punctuation used in names: en dash, curly quotes, ellipsis', () => {
+    for (const ch of ['–', '’', '“', '…']) expect(glyph('DejaVu Sans Regular', ch)?.bitmap?.length, ch).toBeGreaterThan(0);
   });
 
   it('bold is bold: wider strokes than regular', () => {
