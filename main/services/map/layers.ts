@@ -117,13 +117,13 @@ export function waterFeature(id: string, row: Row, latest: { at: string; levelM:
   };
 }
 
-/** Schools and health stations (`facility` rows): kind folded to school / health / other. */
+/** Schools and health stations (`facility` rows): kind `school` / `health_station` (others folded), level kept for the popup. */
 export function facilityFeature(id: string, row: Row): MapFeature | null {
   const at = lonLatOf(row);
   if (!at) return null;
-  const raw = (str(row.kind) ?? str(row.type) ?? '').toLowerCase();
-  const kind = /school|kindergarten|education|truong/.test(raw) ? 'school' : /health|clinic|hospital|tram|medical/.test(raw) ? 'health' : 'other';
-  return { id, lon: at[0], lat: at[1], props: { name: str(row.name) ?? id, kind, subkind: raw || null, unitId: str(row.unitId) } };
+  const raw = (str(row.kind) ?? '').toLowerCase();
+  const kind = raw === 'school' || raw === 'health_station' ? raw : /school|education/.test(raw) ? 'school' : /health|clinic|hospital|medical/.test(raw) ? 'health_station' : 'other';
+  return { id, lon: at[0], lat: at[1], props: { name: str(row.name) ?? id, kind, level: str(row.level), unitId: str(row.unitId), address: str(row.address) } };
 }
 
 /** Commune-level units of both code lists at their centres (pre-2025 communes have no shipped polygons). */

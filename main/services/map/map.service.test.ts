@@ -100,8 +100,8 @@ describe('MapService', () => {
 
   it('facilities are read even though the entity is newer than this build (kind folded)', () => {
     db.sqlite.prepare(`INSERT INTO cache_rows (entity, id, data, seq) VALUES ('facility', 'f1', ?, 99)`).run(JSON.stringify({ id: 'f1', name: 'Trường TH Trà Giáp', kind: 'school', location: [108.26, 15.2] }));
-    db.sqlite.prepare(`INSERT INTO cache_rows (entity, id, data, seq) VALUES ('facility', 'f2', ?, 100)`).run(JSON.stringify({ id: 'f2', name: 'Trạm Y tế xã Trà Tân', kind: 'health_station', location: [108.18, 15.26] }));
-    expect(svc.getLayer('facilities').features.map((f) => f.props.kind)).toEqual(['school', 'health']);
+    db.sqlite.prepare(`INSERT INTO cache_rows (entity, id, data, seq) VALUES ('facility', 'f2', ?, 100)`).run(JSON.stringify({ id: 'f2', name: 'Trạm Y tế xã Trà Tân', kind: 'clinic', location: [108.18, 15.26] }));
+    expect(svc.getLayer('facilities').features.map((f) => f.props.kind)).toEqual(['school', 'health_station']);
   });
 
   it('coalesces data:changed into one diff per layer, and only for layers someone has loaded', async () => {

@@ -1,4 +1,6 @@
+import { mapVi } from './map';
 export const vi = {
+  map: mapVi,
   app: { name: 'IOC Wall', district: 'Trung tâm Điều hành thông minh · Bắc Trà My' },
   views: {
     console: 'Bảng điều khiển',
