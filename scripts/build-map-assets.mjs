@@ -8,8 +8,9 @@
 //   out/renderer/map/manifest.json                        what is there (fontstacks, ranges, files)
 //   out/renderer/map/LICENSES.txt, DejaVu-LICENSE.txt     attribution and licences (resources/map)
 //
-// Run by `npm run build` after electron-vite (which empties out/renderer). Glyph generation is
-// cached in out/map-assets-cache keyed by a hash of its inputs, so an unchanged build only copies.
+// Run by `npm run build` and scripts/package.mjs after electron-vite (which empties out/renderer).
+// Glyph generation is cached in .cache/map-assets keyed by a hash of its inputs, so an unchanged
+// build only copies.
 //
 //   node scripts/build-map-assets.mjs [--force] [--out DIR] [--quiet]
 import { createHash } from 'node:crypto';
@@ -51,7 +52,8 @@ export const DATA_SRC = join(root, 'resources/map/data');
 /** Attribution and licence texts shipped next to the assets (.txt: electron-builder drops *.md). */
 export const LICENCE_SRC = [join(root, 'resources/map/LICENSES.txt'), join(root, 'resources/map/DejaVu-LICENSE.txt')];
 export const DEFAULT_OUT = join(root, 'out/renderer/map');
-export const DEFAULT_CACHE = join(root, 'out/map-assets-cache');
+/** Outside out/: everything under out/ is packaged (electron-builder.yml `files`). */
+export const DEFAULT_CACHE = join(root, '.cache/map-assets');
 
 // ---- protobuf encoding (glyphs.proto of MapLibre / node-fontnik) ----------------------------
 
