@@ -73,7 +73,7 @@ async function only(page: Page, on: string[]) {
 }
 
 test('every layer draws (counts + screenshots), labels carry Vietnamese diacritics, and no request leaves 127.0.0.1', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const requests: string[] = [];
   const glyphs = new Map<string, number>();
   page.on('request', (r) => requests.push(r.url()));
@@ -100,6 +100,10 @@ test('every layer draws (counts + screenshots), labels carry Vietnamese diacriti
   const bands = await page.evaluate(() => [...window.__iocMap!.layers.water.features.values()].map((f) => f.props.band));
   expect(bands.length).toBeGreaterThan(0);
   expect(bands.every((b) => typeof b === 'number' && b >= 0 && b <= 3), JSON.stringify(bands)).toBe(true);
+  // What is drawn is what the layer holds (live updates keep every property).
+  const drawn = await page.evaluate(() => window.__iocMap!.map.queryRenderedFeatures({ layers: ['water'] }).map((f) => [f.properties.id, f.properties.band]).sort());
+  const held = await page.evaluate(() => [...window.__iocMap!.layers.water.features.values()].map((f) => [f.id, f.props.band]).sort());
+  expect(drawn).toEqual(held);
   await check('choropleth-2025', ['admin', 'choropleth'], (p) => valued(p, 'communes-fill'));
   await expect(page.getByTestId('map-choropleth-legend').locator('li')).not.toHaveCount(0);
   await check('facilities', ['facilities'], ['facilities']);
@@ -116,4 +120,115 @@ test('every layer draws (counts + screenshots), labels carry Vietnamese diacriti
   const external = requests.filter((u) => !/^(blob:|data:)/.test(u) && new URL(u).hostname !== '127.0.0.1');
   expect(requests.length).toBeGreaterThan(10);
   expect(external, external.join('\n')).toEqual([]);
+});
+
+test('live: an operator action reaches the map as a diff (updateData), never a full setData; rendered properties follow', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openMap(page);
+  // Count what the page does to the cases source from now on.
+  await page.evaluate(() => {
+    const src = window.__iocMap!.map.getSource('cases') as unknown as { setData: (...a: unknown[]) => unknown; updateData: (...a: unknown[]) => unknown };
+    const calls = ((window as unknown as { __calls: Record<string, number> }).__calls = { setData: 0, updateData: 0 });
+    const set = src.setData.bind(src);
+    const upd = src.updateData.bind(src);
+    src.setData = (...a) => (calls.setData++, set(...a));
+    src.updateData = (...a) => (calls.updateData++, upd(...a));
+  });
+  const before = await page.evaluate(() => window.__iocMap!.layers.cases.rev);
+  // An open case, closed by the operator (outbox → server → change log → pull → map:diff).
+  const open = await hostCall<{ rows: Array<{ case: { id: string } }> }>(host, 'feedback:query', { filters: { status: ['in_progress', 'assigned', 'investigating'] }, limit: 20 });
+  let closedId: string | null = null;
+  for (const r of open.rows) {
+    const d = await hostCall<{ allowedStatuses: Array<{ status: string; needsReason: boolean }> }>(host, 'feedback:get', { id: r.case.id });
+    const to = d.allowedStatuses.find((s) => ['fixed', 'closed', 'unable_to_fix', 'not_responsible'].includes(s.status));
+    if (!to) continue;
+    await hostCall(host, 'feedback:setStatus', { caseId: r.case.id, status: to.status, ...(to.needsReason ? { reason: 'Kiểm thử e2e bản đồ' } : {}) });
+    closedId = r.case.id;
+    break;
+  }
+  expect(closedId, 'an open case the operator may close').not.toBeNull();
+  await expect.poll(() => page.evaluate((id) => window.__iocMap!.layers.cases.features.get(id)?.props.sla, closedId!), { timeout: 30_000 }).toBe('done');
+  const after = await page.evaluate(() => ({ rev: window.__iocMap!.layers.cases.rev, calls: (window as unknown as { __calls: Record<string, number> }).__calls }));
+  expect(after.rev).toBeGreaterThan(before);
+  expect(after.calls.updateData).toBeGreaterThan(0);
+  expect(after.calls.setData).toBe(0);
+  // Zoomed in (unclustered), the drawn point carries the new state.
+  const at = await page.evaluate((id) => window.__iocMap!.layers.cases.features.get(id)!, closedId!);
+  await page.evaluate(([lon, lat]) => window.__iocMap!.map.jumpTo({ center: [lon, lat], zoom: 16 }), [at.lon, at.lat]);
+  await idle(page);
+  const drawn = await page.evaluate((id) => window.__iocMap!.map.queryRenderedFeatures({ layers: ['cases-points'] }).find((f) => f.properties.id === id)?.properties.sla, closedId!);
+  expect(drawn).toBe('done');
+  await page.screenshot({ path: `${SHOTS}/map-case-closed-zoomed.png` });
+});
+
+test('selection is shared: a case found by id on display 1 is highlighted (and flown to) on display 3; keys zoom and pan', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  await openMap(a, '1');
+  await openMap(b, '3');
+  const target = await a.evaluate(() => [...window.__iocMap!.layers.cases.features.values()][0]);
+  await a.getByTestId('map-search').fill(target.id.replace(/^\D+0*/, '')); // "fc-000123" found by "123"
+  await expect(a.getByTestId('map-hit-case').first()).toHaveAttribute('data-id', target.id);
+  await a.getByTestId('map-search').press('Enter');
+  await expect(a.getByTestId('map-case')).toBeVisible(); // the case opens
+  await expect(b.getByTestId('map-selection')).toHaveAttribute('data-id', target.id, { timeout: 10_000 });
+  await expect(b.getByTestId('map-selection')).toHaveAttribute('data-kind', 'case');
+  await expect
+    .poll(() => b.evaluate(([lon, lat]) => {
+      const m = window.__iocMap!.map;
+      const c = m.getCenter();
+      return !m.isMoving() && Math.abs(c.lng - lon) < 0.002 && Math.abs(c.lat - lat) < 0.002 && m.getZoom() >= 14;
+    }, [target.lon, target.lat]), { timeout: 10_000 })
+    .toBe(true);
+  await idle(b);
+  expect(await b.evaluate(() => window.__iocMap!.map.queryRenderedFeatures({ layers: ['selection-halo'] }).length)).toBe(1);
+  await b.screenshot({ path: `${SHOTS}/map-selection-on-display-3.png` });
+  await a.screenshot({ path: `${SHOTS}/map-case-open-display-1.png` });
+
+  // Keyboard: + zooms in, ← pans west (the page, not the canvas, has focus).
+  await a.getByTestId('map-search').blur();
+  await idle(a);
+  const z0 = await a.evaluate(() => window.__iocMap!.map.getZoom());
+  await a.keyboard.press('-');
+  await expect.poll(() => a.evaluate(() => !window.__iocMap!.map.isMoving() && window.__iocMap!.map.getZoom())).toBeCloseTo(z0 - 1, 1);
+  const lng0 = await a.evaluate(() => window.__iocMap!.map.getCenter().lng);
+  await a.keyboard.press('ArrowLeft');
+  await expect.poll(() => a.evaluate(() => !window.__iocMap!.map.isMoving() && window.__iocMap!.map.getCenter().lng)).toBeLessThan(lng0);
+  await a.close();
+  await b.close();
+});
+
+test('a camera clicked on the map previews live, and "show on wall" puts it on display 2 where it plays', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const map = await browser.newPage();
+  const wall2 = await browser.newPage();
+  await openMap(map, '1');
+  await wall2.goto(host.urlFor('2'));
+  await expect(wall2.getByTestId('view-mosaic')).toBeVisible({ timeout: 20_000 });
+
+  const cam = await map.evaluate(() => [...window.__iocMap!.layers.cameras.features.values()].find((f) => f.id === 'cam-02') ?? [...window.__iocMap!.layers.cameras.features.values()][0]);
+  await map.evaluate(([lon, lat]) => window.__iocMap!.map.jumpTo({ center: [lon, lat], zoom: 16.5 }), [cam.lon, cam.lat]);
+  await idle(map);
+  const pt = await map.evaluate(([lon, lat]) => window.__iocMap!.map.project([lon, lat]), [cam.lon, cam.lat]);
+  const box = (await map.getByTestId('map-canvas').boundingBox())!;
+  await map.mouse.click(box.x + pt.x, box.y + pt.y);
+  const popup = map.getByTestId('map-camera-popup');
+  await expect(popup).toHaveAttribute('data-camera', cam.id);
+  // The preview plays (decoded frames advance).
+  await expect.poll(async () => Number(await map.getByTestId('map-preview-video').getAttribute('data-frames')), { timeout: 30_000 }).toBeGreaterThan(5);
+  await map.screenshot({ path: `${SHOTS}/map-camera-popup.png` });
+
+  await map.getByTestId('map-push-display').selectOption('2');
+  await map.getByTestId('map-push-submit').click();
+  await expect(map.getByTestId('map-push-result')).toHaveClass(/push-ok/);
+  const tile = wall2.locator(`[data-testid^="tile-"][data-camera="${cam.id}"]`).first();
+  await expect(tile).toBeVisible({ timeout: 10_000 });
+  await expect(tile).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
+  const f0 = Number(await tile.getAttribute('data-frames'));
+  await wall2.waitForTimeout(1500);
+  expect(Number(await tile.getAttribute('data-frames'))).toBeGreaterThan(f0);
+  await wall2.screenshot({ path: `${SHOTS}/map-pushed-to-display-2.png` });
+  await map.close();
+  await wall2.close();
 });
