@@ -12,6 +12,7 @@ import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_TYPES, rendererCsp } from '../main/core/csp';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
+import { MapBasemapConfig, basemapOrigins } from '../shared/map/basemap';
 import { codeListVisibility, createMapStyle } from '../shared/map/style';
 import { buildMapAssets } from './build-map-assets.mjs';
 
@@ -26,6 +27,8 @@ let dir: string;
 let server: Server;
 let origin: string;
 let browser: Browser;
+/** Extra CSP connect-src for the page (what main adds for a configured basemap). */
+let extraConnect: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'map-render-'));
@@ -41,7 +44,7 @@ beforeAll(async () => {
     }
     if (fixed[path]) {
       const [body, ext] = fixed[path];
-      res.writeHead(200, { 'Content-Type': CONTENT_TYPES[ext], ...(ext === '.html' ? { 'Content-Security-Policy': rendererCsp() } : {}) }).end(body);
+      res.writeHead(200, { 'Content-Type': CONTENT_TYPES[ext], ...(ext === '.html' ? { 'Content-Security-Policy': rendererCsp(extraConnect) } : {}) }).end(body);
       return;
     }
     const [base, rel] = path.startsWith('/map/') ? [mapDir, path.slice(5)] : path.startsWith('/maplibre/') ? [libDir, path.slice(10)] : [null, ''];
@@ -134,6 +137,49 @@ describe('offline map styles in Chromium', () => {
       expect(foreign).toEqual([]);
     } finally {
       await page.close();
+    }
+  }, 90_000);
+
+  it('draws a configured online raster basemap, allowed by the CSP origins the config names', async () => {
+    // A stand-in tile server on another 127.0.0.1 port: a different origin, like a real provider.
+    const { createCanvas } = await import('@napi-rs/canvas');
+    const c = createCanvas(256, 256);
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = '#3a7d44';
+    ctx.fillRect(0, 0, 256, 256);
+    const png = c.toBuffer('image/png');
+    const tileRequests: string[] = [];
+    const tiles = createServer((req, res) => {
+      tileRequests.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Access-Control-Allow-Origin': '*' }).end(png);
+    });
+    await new Promise<void>((ok) => tiles.listen(0, '127.0.0.1', ok));
+    const tileOrigin = `http://127.0.0.1:${(tiles.address() as AddressInfo).port}`;
+    const config = MapBasemapConfig.parse({ kind: 'raster', tiles: [`${tileOrigin}/{z}/{x}/{y}.png`], attribution: '© Test tiles', opacity: 1 });
+    extraConnect = basemapOrigins(config);
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') blocked.push(m.text());
+    });
+    try {
+      expect(extraConnect).toEqual([tileOrigin]);
+      await page.goto(`${origin}/`);
+      await page.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready === true);
+      await page.evaluate((s) => {
+        const w = globalThis as unknown as { maplibregl: { Map: new (o: unknown) => { once(e: string, f: () => void): void } }; idle: boolean };
+        const map = new w.maplibregl.Map({ container: 'map', style: s, attributionControl: false, fadeDuration: 0 });
+        map.once('idle', () => (w.idle = true));
+      }, createMapStyle({ theme: 'dark', assetBase: `${origin}/map/`, basemap: config }) as unknown);
+      await page.waitForFunction(() => (globalThis as unknown as { idle?: boolean }).idle === true, null, { timeout: 40_000 });
+      await page.screenshot({ path: join(shots, 'map-style-dark-raster-basemap.png') });
+      expect(tileRequests.length).toBeGreaterThan(0);
+      expect(tileRequests.every((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u))).toBe(true);
+      expect(blocked).toEqual([]);
+    } finally {
+      extraConnect = [];
+      await page.close();
+      await new Promise<void>((ok) => tiles.close(() => ok()));
     }
   }, 90_000);
 });
