@@ -285,13 +285,18 @@ export function MapView() {
   }, [map, layers, select]);
 
   // The popup: a MapLibre popup whose content React renders through a portal.
+  // Cameras get a docked card instead: a <video> inside a transformed popup is drawn misplaced by
+  // Chromium's software compositor (a dark ghost box), and a wall wants the preview big anyway.
   useEffect(() => {
-    if (!map || !popup) return;
+    if (!map || !popup || popup.kind === 'camera') return;
     const node = document.createElement('div');
     const p = new maplibregl.Popup({ closeOnClick: false, maxWidth: 'none', className: 'map-popup', offset: 16 }).setLngLat([popup.feature.lon, popup.feature.lat]).setDOMContent(node).addTo(map);
     setPopupNode(node);
-    p.on('close', () => setPopup((cur) => (cur === popup ? null : cur)));
+    let removing = false;
+    // The user closed it (×): forget it. Our own cleanup also fires 'close'; that must not.
+    p.on('close', () => !removing && setPopup((cur) => (cur === popup ? null : cur)));
     return () => {
+      removing = true;
       setPopupNode(null);
       p.remove();
     };
@@ -415,12 +420,19 @@ export function MapView() {
           <FeedbackDetail id={openCase} lookups={lookups} action={caseAction} setAction={setCaseAction} onClose={() => setOpenCase(null)} />
         </div>
       )}
+      {popup?.kind === 'camera' && popupFeature && (
+        <div className="map-card" role="dialog" aria-label={t('map.popup.camera', { name: String(popupFeature.props.name ?? popupFeature.id) })}>
+          <button type="button" className="map-card-close" onClick={() => setPopup(null)} aria-label={t('map.popup.close')} data-testid="map-card-close">
+            ×
+          </button>
+          <CameraPreview camera={popupFeature} wall={wall} />
+        </div>
+      )}
       {popupNode &&
         popupFeature &&
+        popup?.kind !== 'camera' &&
         createPortal(
-          popup?.kind === 'camera' ? (
-            <CameraPreview camera={popupFeature} wall={wall} />
-          ) : popup?.kind === 'water' ? (
+          popup?.kind === 'water' ? (
             <WaterInfo f={popupFeature} lang={i18n.language} />
           ) : (
             <div className="map-popup-body" data-testid="map-facility-popup">
