@@ -29,7 +29,7 @@ const SELECT_SOURCE: Record<string, LiveSource | undefined> = { camera: 'cameras
 
 declare global {
   interface Window {
-    __iocMap?: { map: MapLibreMap; layers: Record<LiveSource, LiveLayer>; maplibregl: typeof maplibregl };
+    __iocMap?: { map: MapLibreMap; layers: Record<LiveSource, LiveLayer>; maplibregl: typeof maplibregl; LiveLayer: typeof LiveLayer };
   }
 }
 
@@ -78,8 +78,9 @@ export function MapView() {
       minZoom: 7,
       maxZoom: 17,
       keyboard: false, // the view's own keys work without focusing the canvas
-      attributionControl: { compact: true, customAttribution: 'Ranh giới: gis.chinhphu.vn (dvhcvn, GPL-3.0), gis.vn · IOC Bắc Trà My' },
-      canvasContextAttributes: { preserveDrawingBuffer: TEST_MODE },
+      attributionControl: { compact: true },
+      // A wall redraws labels at once: no fade animation (each faded frame costs a full software-GL frame).
+      fadeDuration: 0,
     });
     m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
@@ -136,7 +137,7 @@ export function MapView() {
       else recount();
     });
     for (const s of LIVE_SOURCES) reload(s);
-    if (TEST_MODE) window.__iocMap = { map, layers, maplibregl };
+    if (TEST_MODE) window.__iocMap = { map, layers, maplibregl, LiveLayer };
     return () => {
       alive = false;
       off();
