@@ -4,8 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const OUTPUTS = ['out/main/index.js', 'out/main/host.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/server/cli.js'];
-const SOURCES = ['main', 'preload', 'renderer', 'shared', 'server', 'resources', 'electron.vite.config.ts', 'package.json'];
+const OUTPUTS = ['out/main/index.js', 'out/main/host.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/map/manifest.json', 'out/server/cli.js'];
+const SOURCES = ['main', 'preload', 'renderer', 'shared', 'server', 'resources', 'scripts/build-map-assets.mjs', 'electron.vite.config.ts', 'package.json'];
 
 /** Newest modification time (ms) of a file or anything below a folder, node_modules excluded. */
 export function newest(path) {

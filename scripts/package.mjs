@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Packages the desktop app:
 //   1. electron-vite build               (out/main, out/preload, out/renderer)
+//      + scripts/build-map-assets.mjs      (out/renderer/map: map glyphs, basemap GeoJSON)
 //      + server/build.mjs --standalone    (out/server-standalone → resources/server: self-contained,
 //                                          every npm dependency bundled, PGlite wasm/data next to it)
 //   2. rebuild better-sqlite3 for Electron with @electron/rebuild (unless --no-rebuild)
@@ -73,6 +74,8 @@ function plan(opts) {
   ];
   return {
     build: [process.execPath, binOf('electron-vite'), 'build'],
+    // Offline map glyphs + basemap into out/renderer/map (electron-vite empties out/renderer).
+    mapAssets: [process.execPath, path.join(root, 'scripts/build-map-assets.mjs')],
     server: [process.execPath, path.join(root, 'server/build.mjs'), '--standalone'],
     rebuild: opts.rebuild ? { module: NATIVE, targets, electronHeaders: opts.electronHeaders } : null,
     builder: [process.execPath, binOf('electron-builder'), ...builderArgs],
@@ -162,6 +165,8 @@ async function main() {
   }
   const t0 = Date.now();
   run(steps.build, 'electron-vite build');
+  run(steps.mapAssets, 'map assets');
+  if (!existsSync(path.join(root, 'out/renderer/map/manifest.json'))) fail('map assets build produced no out/renderer/map/manifest.json');
   run(steps.server, 'standalone server build');
   if (!existsSync(path.join(root, 'out/server-standalone/cli.js'))) fail('standalone server build produced no out/server-standalone/cli.js');
   const restore = steps.rebuild ? await rebuildForElectron(steps.rebuild) : null;

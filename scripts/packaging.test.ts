@@ -45,6 +45,11 @@ beforeAll(async () => {
     if (build.code !== 0) throw new Error(`electron-vite build failed (exit ${build.code}):\n${build.output}`);
     console.log(`electron-vite build: ${build.ms} ms`);
   }
+  // electron-vite empties out/renderer: the offline map assets are built into it afterwards.
+  if (!existsSync(path.join(repoRoot, 'out/renderer/map/manifest.json'))) {
+    const build = await runNode([path.join(repoRoot, 'scripts/build-map-assets.mjs')]);
+    if (build.code !== 0) throw new Error(`map assets build failed (exit ${build.code}):\n${build.output}`);
+  }
   // The embedded central server ships beside the app (resources/server), self-contained.
   if (!existsSync(path.join(repoRoot, 'out/server-standalone/cli.js'))) {
     const build = await runNode([path.join(repoRoot, 'server/build.mjs'), '--standalone']);
@@ -87,6 +92,10 @@ describe('desktop package (electron-builder.yml)', () => {
     expect(entries).toContain('out/main/index.js');
     expect(entries.some((e) => e === 'out/preload/index.cjs' || e === 'out/preload/index.js')).toBe(true);
     expect(entries).toContain('out/renderer/index.html');
+    // the offline map: Vietnamese glyphs and the basemap, served from the app origin (app://ioc/map/…)
+    expect(entries).toContain('out/renderer/map/fonts/DejaVu Sans Regular/7680-7935.pbf');
+    expect(entries).toContain('out/renderer/map/data/communes_2025.geojson');
+    expect(entries).toContain('out/renderer/map/LICENSES.txt');
     expect(entries.filter((e) => /^out\/renderer\/assets\/.+\.js$/.test(e)).length).toBeGreaterThan(0);
     expect(existsSync(path.join(appOutDir, 'ioc-wall'))).toBe(true);
   });
@@ -137,12 +146,13 @@ describe('scripts/package.mjs (planned steps, --dry-run)', () => {
   const plan = async (...args: string[]) => {
     const r = await runNode([path.join(repoRoot, 'scripts/package.mjs'), '--dry-run', ...args]);
     expect(r.code, r.output).toBe(0);
-    return JSON.parse(r.output) as { build: string[]; rebuild: { module: string } | null; builder: string[] };
+    return JSON.parse(r.output) as { build: string[]; mapAssets: string[]; rebuild: { module: string } | null; builder: string[] };
   };
 
   it('builds, rebuilds better-sqlite3 for Electron, then runs electron-builder for the platform', async () => {
     const steps = await plan('--linux');
     expect(steps.build.slice(-1)).toEqual(['build']);
+    expect(steps.mapAssets.slice(-1)[0]).toMatch(/scripts\/build-map-assets\.mjs$/);
     expect(steps.rebuild?.module).toBe('better-sqlite3');
     expect(steps.builder.slice(2)).toEqual(['--linux']);
   });

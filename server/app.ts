@@ -10,7 +10,7 @@ import { LoginRateLimiter } from './auth/rate-limit';
 import { upsertUser, type UserSpec } from './auth/users';
 import { type Database, openDatabase } from './db/client';
 import { migrate } from './db/migrate';
-import { adminUnits, serverMeta } from './db/schema';
+import { adminUnits, facilities, serverMeta } from './db/schema';
 import { installErrorHandling } from './http/errors';
 import { registerRoutes } from './http/route-table';
 import { installTextGuard } from './http/text-guard';
@@ -28,7 +28,7 @@ import { cameraRoutes } from './routes/cameras.routes';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { syncRoutes } from './routes/sync.routes';
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from './seed/demo-seed';
+import { DEFAULT_DEMO_PASSWORD, seedDemo, topUpDemoFacilities } from './seed/demo-seed';
 import { seedOpen311 } from './seed/open311-seed';
 import { Simulator } from './seed/simulator';
 import { ChangeFeed } from './sync/change-feed';
@@ -143,6 +143,12 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     }
     await bootstrap(db, opts.bootstrapUsers ?? [], now(), log);
     const demoSeeded = (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, 'demo_seed'))).length > 0;
+    if (demoSeeded) {
+      // A demo district seeded before migration 0004 gets its schools and health stations too.
+      const existing = (await db.orm.select({ id: facilities.id }).from(facilities).limit(1)).length;
+      const added = existing ? 0 : await withWriteTx(ctx, (w) => topUpDemoFacilities(w, existing));
+      if (added) log('info', 'demo facilities added', { count: added });
+    }
     const demoApiKey = opts.open311?.demoApiKey !== undefined ? opts.open311.demoApiKey : process.env.OPEN311_DEMO_API_KEY || DEFAULT_DEMO_API_KEY;
     await seedOpen311(db.orm, { demoApiKey: demoSeeded ? demoApiKey : null });
     await backfillFeedback(ctx, feedback, now(), log);

@@ -6,6 +6,7 @@ import { dataContract } from '../../shared/contracts/data.contract';
 import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
 import { FeedbackService } from '../services/feedback/feedback.service';
+import { MapService } from '../services/map/map.service';
 import { MosaicService } from '../services/mosaic/mosaic.service';
 import type { HealthReport } from '../services/system/health.service';
 import type { Camera } from '../../shared/domain/entities';
@@ -87,6 +88,11 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     return streams;
   };
   const offStreams = streams?.onHealth((all) => bus.publish(streamsContract.onHealth, all));
+  const map = new MapService({ db: () => central.cacheConnection(), bus, health: () => streams?.health() ?? [], log: opts.log });
+  const offMapHealth = streams?.onHealth(() => map.onHealth());
+  const offMapData = bus.subscribe((channel, payload) => {
+    if (channel === dataContract.onChanged.channel) map.onDataChanged((payload as { entities: string[] }).entities);
+  });
   if (streams) health.register('streams', () => streams.healthReport());
 
   health.register('config', () => {
@@ -166,6 +172,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       setState: (input) => mosaic.set(input),
       pushCamera: (input) => mosaic.pushCamera(input.displayId, input.cameraId, input.tile),
     },
+    map: {
+      getLayer: (input) => map.getLayer(input.layer),
+      getIndicators: () => map.getIndicators(),
+      select: (input, ctx) => map.select(input, ctx.displayId ?? null),
+      getSelection: () => map.getSelection(),
+    },
   };
   const dispatcher = createDispatcher(appContract, impl, opts.log);
   wall.start();
@@ -188,6 +200,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     async dispose() {
       offHealth();
       offStreams?.();
+      offMapHealth?.();
+      offMapData();
+      map.dispose();
       await streams?.dispose();
       wall.dispose();
       feedback.dispose();

@@ -15,6 +15,7 @@ export const ENTITY_TABLES = {
   water_station: t.waterStations,
   water_reading: t.waterReadings,
   indicator_value: t.indicatorValues,
+  facility: t.facilities,
 } as const satisfies Record<Entity, PgTable>;
 
 export type EntityRow = Record<string, unknown> & { id: string };

@@ -161,6 +161,27 @@ export const indicatorValues = pgTable('indicator_values', {
   computedAt: ts('computed_at').notNull(),
 });
 
+// 0004_map_facilities.sql
+export const facilities = pgTable('facilities', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+  level: text('level').notNull(),
+  unitId: text('unit_id'),
+  location: jsonb('location').$type<LonLat>().notNull(),
+  address: text('address'),
+  pupils: integer('pupils'),
+  classes: integer('classes'),
+  teachers: integer('teachers'),
+  standardNational: boolean('standard_national'),
+  boarding: text('boarding'),
+  beds: integer('beds'),
+  staff: integer('staff'),
+  doctors: integer('doctors'),
+  nationalCriteria: boolean('national_criteria'),
+  ehrConnected: boolean('ehr_connected'),
+});
+
 export const users = pgTable('users', {
   id: text('id').primaryKey(),
   username: text('username').notNull().unique(),

@@ -1,12 +1,23 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminUnit, Camera, ENTITY_SCHEMAS } from '../../shared/domain/entities';
+import { readFileSync } from 'node:fs';
+import { AdminUnit, Camera, ENTITY_SCHEMAS, Facility, WaterStation } from '../../shared/domain/entities';
 import { rowsOf } from '../db/client';
 import { type Harness, startHarness } from '../test/harness';
 import { Replica } from '../test/replica';
 import { DEMO_COUNTS, DEMO_UNACKNOWLEDGED_ALERTS } from './demo-seed';
 import { loadDistrictData } from './district-data';
-import { inMultiPolygon } from './geo';
+import { inMultiPolygon, type MultiPolygon } from './geo';
+
+/** The commune polygons the map actually draws (resources/map, built from resources/data). */
+function shippedMap() {
+  const read = (f: string) => JSON.parse(readFileSync(new URL(`../../resources/map/data/${f}`, import.meta.url), 'utf8'));
+  const multi = (g: { type: string; coordinates: unknown }) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as MultiPolygon;
+  const communes = new Map<string, MultiPolygon>(
+    read('communes_2025.geojson').features.map((f: { properties: { unitId: string }; geometry: { type: string; coordinates: unknown } }) => [f.properties.unitId, multi(f.geometry)]),
+  );
+  return { communes, district: multi(read('district_pre2025.geojson').features[0].geometry) };
+}
 
 const NOW = new Date('2026-11-20T03:00:00Z');
 
@@ -65,6 +76,51 @@ describe('demo seed', () => {
     }
   });
 
+  it('places schools and health stations inside the right commune polygon of the shipped map', () => {
+    const map = shippedMap();
+    const all = [...replica.tables.get('facility')!.values()].map((r) => Facility.parse(r));
+    expect(all).toHaveLength(DEMO_COUNTS.facility);
+    for (const f of all) {
+      expect(map.communes.has(f.unitId!), `${f.name} ${f.unitId}`).toBe(true);
+      expect(inMultiPolygon(f.location, map.communes.get(f.unitId!)!), `${f.name} ${f.location}`).toBe(true);
+      expect(inMultiPolygon(f.location, map.district), f.name).toBe(true);
+    }
+    // every post-2025 commune has schools of each basic level and a health station
+    for (const unitId of map.communes.keys()) {
+      const here = all.filter((f) => f.unitId === unitId);
+      expect(here.some((f) => f.level === 'preschool'), unitId).toBe(true);
+      expect(here.some((f) => f.level === 'primary' || f.level === 'primary_lower_secondary'), unitId).toBe(true);
+      expect(here.some((f) => f.level === 'lower_secondary'), unitId).toBe(true);
+      expect(here.some((f) => f.kind === 'health_station'), unitId).toBe(true);
+    }
+    // one health station for each of the 13 pre-2025 units, plus the district health centre
+    expect(all.filter((f) => f.level === 'commune_health_station')).toHaveLength(13);
+    expect(all.find((f) => f.level === 'district_health_centre')).toMatchObject({ name: 'Trung tâm Y tế khu vực Bắc Trà My', unitId: 'vn-2025:20900' });
+    expect(all.map((f) => f.name)).toEqual(expect.arrayContaining(['Trạm Y tế xã Trà Giáp', 'Trường PTDTBT Tiểu học Trà Sơn', 'Trường THPT Bắc Trà My', 'Trường Mầm non Trà Ka']));
+    expect(new Set(all.map((f) => f.name)).size).toBe(all.length);
+    // KPI attributes present and plausible
+    for (const f of all.filter((x) => x.kind === 'school')) {
+      expect(f.pupils! > 0 && f.classes! > 0 && f.teachers! > 0, f.name).toBe(true);
+      expect(f.pupils! / f.classes!).toBeLessThan(40);
+      expect(typeof f.standardNational).toBe('boolean');
+      if (f.name.includes('PTDTBT')) expect(f.boarding).toBe('semi');
+    }
+    for (const f of all.filter((x) => x.kind === 'health_station')) expect(f.beds! > 0 && f.staff! > 0, f.name).toBe(true);
+  });
+
+  it('puts cameras and water stations inside the district and their commune on the shipped map', () => {
+    const map = shippedMap();
+    const points: Array<{ name: string; unitId: string | null; location: [number, number] }> = [
+      ...[...replica.tables.get('camera')!.values()].map((r) => Camera.parse(r)),
+      ...[...replica.tables.get('water_station')!.values()].map((r) => WaterStation.parse(r)),
+    ];
+    expect(points.length).toBe(DEMO_COUNTS.camera + DEMO_COUNTS.water_station);
+    for (const p of points) {
+      expect(inMultiPolygon(p.location, map.district), p.name).toBe(true);
+      expect(inMultiPolygon(p.location, map.communes.get(p.unitId!)!), p.name).toBe(true);
+    }
+  });
+
   it('is deterministic: a second database seeded at the same clock has identical digests', async () => {
     const other = await startHarness({ now: () => NOW });
     try {
@@ -75,6 +131,21 @@ describe('demo seed', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('adds the facilities to a demo database seeded before they existed, once', async () => {
+    // As if seeded before migration 0004: no facility rows (the change log keeps the old ones,
+    // harmless for this check: the top-up appends new upserts for the same ids).
+    await h.server.db.orm.execute(sql`DELETE FROM facilities`);
+    const logBefore = await rowsOf<{ n: string }>(h.server.db.orm, sql`SELECT count(*)::text AS n FROM change_log WHERE entity = 'facility'`);
+    await h.restart();
+    const n = await rowsOf<{ n: string }>(h.server.db.orm, sql`SELECT count(*)::text AS n FROM facilities`);
+    expect(Number(n[0].n)).toBe(DEMO_COUNTS.facility);
+    const logAfter = await rowsOf<{ n: string }>(h.server.db.orm, sql`SELECT count(*)::text AS n FROM change_log WHERE entity = 'facility'`);
+    expect(Number(logAfter[0].n) - Number(logBefore[0].n)).toBe(DEMO_COUNTS.facility);
+    await h.restart();
+    const again = await rowsOf<{ n: string }>(h.server.db.orm, sql`SELECT count(*)::text AS n FROM change_log WHERE entity = 'facility'`);
+    expect(again[0].n).toBe(logAfter[0].n);
   });
 
   it('does not seed twice on restart', async () => {

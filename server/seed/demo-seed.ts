@@ -11,6 +11,7 @@ import type { Writer } from '../sync/writer';
 import { buildAdminUnits } from './admin-units';
 import { AGENCIES, CAMERAS, CASE_CATEGORIES, COMMUNES, INDICATORS, PROCEDURES, VILLAGES, WATER_STATIONS } from './catalog';
 import { type DistrictData, loadDistrictData } from './district-data';
+import { buildFacilities } from './facilities';
 import { type LonLat, pointInside } from './geo';
 import { Prng } from './prng';
 
@@ -25,6 +26,8 @@ export const DEMO_COUNTS = {
   water_station: WATER_STATIONS.length,
   water_reading: WATER_STATIONS.length * 72,
   indicator_value: COMMUNES.length * INDICATORS.length * 6 + 13,
+  /** per pre-2025 unit: preschool, primary (or TH&THCS), health station; + 5 THCS, 2 upper secondary, 1 health centre */
+  facility: 13 * 3 + 5 + 2 + 1,
 } as const;
 export const DEMO_UNACKNOWLEDGED_ALERTS = 8;
 
@@ -291,6 +294,16 @@ function indicators(s: SeedContext, units: AdminUnit[]): IndicatorValue[] {
   return out;
 }
 
+/**
+ * Adds the demo schools and health stations to a database seeded before they existed (0004); a
+ * no-op when any facility is there. Returns how many were written.
+ */
+export async function topUpDemoFacilities(w: Writer, existing: number): Promise<number> {
+  if (existing > 0) return 0;
+  const data = loadDistrictData();
+  return (await w.upsert('facility', buildFacilities(data, buildAdminUnits(data)))).length;
+}
+
 /** Writes the whole demo district through the normal write path (so it is all in the change log). */
 export async function seedDemo(w: Writer, now: Date, demoPassword: string, opts: { feedback?: FeedbackConfig; mediaDir?: string | null } = {}): Promise<Record<string, number>> {
   const s = seedContext(now);
@@ -315,6 +328,7 @@ export async function seedDemo(w: Writer, now: Date, demoPassword: string, opts:
   await put('dossier_event', dossiers(s));
   await put('alert', alerts(s, cases));
   await put('indicator_value', indicators(s, units));
+  await put('facility', buildFacilities(s.data, units));
   for (const u of DEMO_USERS) await upsertUser(w.tx, { ...u, password: demoPassword }, now);
   await w.tx.insert(serverMeta).values({ key: 'demo_seed', value: { at: now.toISOString(), counts: written } }).onConflictDoNothing();
   return written;

@@ -16,6 +16,7 @@ export const ENTITIES = [
   'water_station',
   'water_reading',
   'indicator_value',
+  'facility',
 ] as const;
 export const Entity = z.enum(ENTITIES);
 export type Entity = z.infer<typeof Entity>;
@@ -188,6 +189,52 @@ export const IndicatorValue = z.looseObject({
 });
 export type IndicatorValue = z.infer<typeof IndicatorValue>;
 
+/** Public service points on the map and the KPI boards: schools and commune health stations. */
+export const FacilityKind = z.enum(['school', 'health_station']);
+export type FacilityKind = z.infer<typeof FacilityKind>;
+/**
+ * Schools by Vietnamese level (mầm non, tiểu học, THCS, TH&THCS / THCS&THPT, THPT); health by tier
+ * (trạm y tế xã, trung tâm y tế). Labels: shared/map/facilities.ts.
+ */
+export const FacilityLevel = z.enum([
+  'preschool',
+  'primary',
+  'lower_secondary',
+  'primary_lower_secondary',
+  'lower_upper_secondary',
+  'upper_secondary',
+  'commune_health_station',
+  'district_health_centre',
+]);
+export type FacilityLevel = z.infer<typeof FacilityLevel>;
+const Count = z.number().int().nonnegative().nullable().optional();
+export const Facility = z.looseObject({
+  id: z.string(),
+  kind: FacilityKind,
+  name: z.string(),
+  level: FacilityLevel,
+  unitId: z.string().nullable(),
+  location: LonLat,
+  address: z.string().nullable().optional(),
+  // schools
+  pupils: Count,
+  classes: Count,
+  teachers: Count,
+  /** Meets the national standard (trường đạt chuẩn quốc gia). */
+  standardNational: z.boolean().nullable().optional(),
+  /** Ethnic-minority semi-boarding (PTDTBT, bán trú) or boarding (PTDTNT, nội trú) school. */
+  boarding: z.enum(['semi', 'full']).nullable().optional(),
+  // health stations
+  beds: Count,
+  staff: Count,
+  doctors: Count,
+  /** Meets the national criteria for commune health (Bộ tiêu chí quốc gia về y tế xã). */
+  nationalCriteria: z.boolean().nullable().optional(),
+  /** Sends clinical visits to the electronic health record system. */
+  ehrConnected: z.boolean().nullable().optional(),
+});
+export type Facility = z.infer<typeof Facility>;
+
 export const ENTITY_SCHEMAS = {
   admin_unit: AdminUnit,
   agency: Agency,
@@ -199,4 +246,5 @@ export const ENTITY_SCHEMAS = {
   water_station: WaterStation,
   water_reading: WaterReading,
   indicator_value: IndicatorValue,
+  facility: Facility,
 } as const satisfies Record<Entity, z.ZodType>;

@@ -1,7 +1,9 @@
 import { caseCommandsEn, feedbackActionsEn } from './feedback';
 import type { Messages } from './vi';
+import { mapEn } from './map';
 
 export const en: Messages = {
+  map: mapEn,
   app: { name: 'IOC Wall', district: 'Intelligent Operations Center · Bắc Trà My' },
   views: { console: 'Console', mosaic: 'Cameras', map: 'Map', kpi: 'KPI boards', feedback: 'Citizen feedback', briefing: 'Briefing' },
   status: {

@@ -1,5 +1,7 @@
 import { caseCommandsVi, feedbackActionsVi } from './feedback';
+import { mapVi } from './map';
 export const vi = {
+  map: mapVi,
   app: { name: 'IOC Wall', district: 'Trung tâm Điều hành thông minh · Bắc Trà My' },
   views: {
     console: 'Bảng điều khiển',

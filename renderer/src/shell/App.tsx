@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
@@ -10,6 +10,9 @@ import { useConnection, useHealth, useSyncStatus, useWallState } from './hooks';
 import { LoginView } from './LoginView';
 import { StandbyBanner } from './StandbyBanner';
 import { StatusBar } from './StatusBar';
+
+// MapLibre is a megabyte of code: only pages that show the map load it.
+const MapView = lazy(() => import('../features/map/MapView').then((m) => ({ default: m.MapView })));
 
 /** `?view=` pins a page to one view (an operator's laptop); otherwise the wall profile decides. */
 const pinned = new URLSearchParams(location.search).get('view');
@@ -53,6 +56,10 @@ export function App() {
         ) : view === 'mosaic' ? (
           // A page pinned to the mosaic without ?display= (an operator's laptop) edits the first display's.
           <MosaicView displayId={displayId ?? wall.displays[0]?.id ?? '1'} />
+        ) : view === 'map' ? (
+          <Suspense fallback={<p className="loading">{t('map.loading')}</p>}>
+            <MapView />
+          </Suspense>
         ) : view === 'feedback' ? (
           <FeedbackView layout={resolved?.layout} />
         ) : view ? (

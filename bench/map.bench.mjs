@@ -1,0 +1,164 @@
+// bench:map — the map view in Chromium with software GL (SwiftShader, the e2e flags), on the built
+// host's real map page (`?view=map&maptest`), with the app's own style and LiveLayer code path:
+//   firstRenderMs          50k feedback points into a clustered source (the cases layers' style):
+//                          snapshot load (setData) → map idle, median of RUNS fresh sources
+//   updateMainThreadMsP95  one live diff batch (100 changed SLA states, 10 moved, 10 added, 10 removed)
+//                          via LiveLayer.apply → GeoJSONSource.updateData: main-thread task time
+//                          (CDP Performance.TaskDuration) from apply until the map is idle again
+//   panFps                 frames rendered per second during a 3 s pan over the 50k clusters
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, round, startHost, stats, writeResult } from './lib.mjs';
+
+const POINTS = Number(process.env.BENCH_MAP_POINTS ?? 50_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BATCHES = Number(process.env.BENCH_MAP_BATCHES ?? 30);
+const GOALS = { firstRenderMs: 1000, updateMainThreadMsP95: 8 };
+const ARGS = [...CHROMIUM_ARGS, '--disable-gpu-compositing']; // as playwright.config.ts
+
+const host = await startHost({ displays: 1 });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+let result;
+try {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const url = host.urls.find((u) => u.display === '1').url.replace('?display=1', '?display=1&view=map&maptest');
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=view-map][data-ready=true]', { timeout: 60_000 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskMs = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+
+  // A bench copy of the cases source and layers (same style), so the live demo data cannot touch it.
+  await page.evaluate(() => {
+    const { map } = window.__iocMap;
+    for (const l of map.getStyle().layers) if (['cameras', 'cases', 'water', 'facilities'].includes(l.source)) map.setLayoutProperty(l.id, 'visibility', 'none');
+    map.jumpTo({ center: [108.2, 15.28], zoom: 10 });
+    window.__bench = {
+      addSource() {
+        const spec = map.getStyle().sources.cases;
+        map.addSource('bench', { ...spec, data: { type: 'FeatureCollection', features: [] } });
+        for (const l of map.getStyle().layers.filter((x) => x.source === 'cases' && x.id !== 'cases-heat')) map.addLayer({ ...l, id: `bench-${l.id}`, source: 'bench', layout: { ...l.layout, visibility: 'visible' } });
+        window.__bench.layer = new window.__iocMap.LiveLayer(() => map.getSource('bench'));
+      },
+      removeSource() {
+        for (const l of map.getStyle().layers.filter((x) => x.source === 'bench')) map.removeLayer(l.id);
+        map.removeSource('bench');
+      },
+      idle: () => new Promise((r) => { map.once('idle', r); map.triggerRepaint(); }),
+    };
+  });
+  const points = (n, seed) => {
+    let s = seed >>> 0;
+    const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const sla = ['overdue', 'dueSoon', 'ok', 'done'];
+    return Array.from({ length: n }, (_, i) => {
+      const k = sla[Math.floor(r() * 4)];
+      return { id: `fc-${String(i).padStart(6, '0')}`, lon: 107.96 + r() * 0.5, lat: 15.13 + r() * 0.3, props: { title: 'Phản ánh', status: 'received', level: r() < 0.15 ? 'urgent' : 'normal', category: 'road_damage', unitId: 'vn-2025:20900', sla: k, weight: k === 'overdue' ? 3 : k === 'dueSoon' ? 2 : k === 'ok' ? 1 : 0.3 } };
+    });
+  };
+  const data = points(POINTS, 42);
+
+  // ---- firstRenderMs -------------------------------------------------------------------------
+  const first = [];
+  for (let i = 0; i < RUNS; i++) {
+    const ms = await page.evaluate(async (features) => {
+      const b = window.__bench;
+      b.addSource();
+      await b.idle();
+      const t0 = performance.now();
+      b.layer.load({ rev: 0, features });
+      await new Promise((r) => {
+        const map = window.__iocMap.map;
+        const check = () => (map.isSourceLoaded('bench') && map.areTilesLoaded() ? r() : map.once('idle', check));
+        map.once('idle', check);
+      });
+      const ms = performance.now() - t0;
+      b.removeSource();
+      return ms;
+    }, data);
+    first.push(ms);
+    console.log(`firstRender ${i + 1}/${RUNS}: ${Math.round(ms)} ms`);
+  }
+  await page.evaluate(async (features) => {
+    const b = window.__bench;
+    b.addSource();
+    b.layer.load({ rev: 0, features });
+    await b.idle();
+  }, data);
+  const clustersDrawn = await page.evaluate(() => window.__iocMap.map.queryRenderedFeatures({ layers: ['bench-cases-clusters'] }).length);
+
+  // ---- updateMainThreadMsP95 -----------------------------------------------------------------
+  const main = [];
+  const applyMs = [];
+  const toIdle = [];
+  let next = POINTS;
+  for (let i = 0; i < BATCHES; i++) {
+    const diff = { fromRev: i, rev: i + 1, add: [], update: [], remove: [] };
+    for (let k = 0; k < 100; k++) {
+      const f = data[(i * 997 + k * 131) % data.length];
+      diff.update.push({ ...f, props: { ...f.props, sla: ['overdue', 'dueSoon', 'ok', 'done'][(i + k) % 4] } });
+    }
+    for (let k = 0; k < 10; k++) {
+      const f = data[(i * 313 + k * 57 + 7) % data.length];
+      diff.update.push({ ...f, lon: f.lon + 0.001, lat: f.lat - 0.001 });
+      diff.add.push({ ...data[k], id: `fc-new-${next++}` });
+      diff.remove.push(data[(i * 211 + k * 89 + 3) % data.length].id);
+    }
+    await page.evaluate(() => window.__bench.idle());
+    await page.waitForTimeout(150);
+    const before = await taskMs();
+    const r = await page.evaluate(async (d) => {
+      const t0 = performance.now();
+      const res = window.__bench.layer.apply(d);
+      const sync = performance.now() - t0;
+      await window.__bench.idle();
+      return { res, sync, idle: performance.now() - t0 };
+    }, diff);
+    const after = await taskMs();
+    if (r.res !== 'applied') throw new Error(`diff ${i}: ${r.res}`);
+    main.push(after - before);
+    applyMs.push(r.sync);
+    toIdle.push(r.idle);
+  }
+
+  // ---- panFps --------------------------------------------------------------------------------
+  const pan = await page.evaluate(async () => {
+    const { map } = window.__iocMap;
+    map.jumpTo({ center: [108.1, 15.28], zoom: 11 });
+    await window.__bench.idle();
+    let frames = 0;
+    const onRender = () => frames++;
+    map.on('render', onRender);
+    const t0 = performance.now();
+    map.easeTo({ center: [108.35, 15.28], duration: 3000, easing: (t) => t });
+    await new Promise((r) => map.once('moveend', r));
+    const s = (performance.now() - t0) / 1000;
+    map.off('render', onRender);
+    return { frames, seconds: s };
+  });
+
+  const f = stats(first);
+  const m = stats(main);
+  result = {
+    points: POINTS,
+    runs: RUNS,
+    batches: BATCHES,
+    firstRenderMs: f.p50,
+    updateMainThreadMsP95: m.p95,
+    panFps: round(pan.frames / pan.seconds),
+    distributions: { firstRenderMs: f, updateMainThreadMs: m, updateApplySyncMs: stats(applyMs), updateToIdleMs: stats(toIdle) },
+    clustersDrawn,
+    pan,
+    method: {
+      gl: 'SwiftShader (software), --disable-gpu-compositing, 1920x1080',
+      firstRenderMs: 'LiveLayer.load (snapshot → setData) of a clustered source with the cases style → map idle with the source loaded',
+      updateMainThreadMs: 'CDP Performance TaskDuration delta (main-thread task time) from LiveLayer.apply(diff) until the map is idle; batch = 100 SLA changes + 10 moves + 10 adds + 10 removes',
+      panFps: 'render events per second during a 3 s linear easeTo at zoom 11 over the 50k clusters',
+    },
+    goals: { firstRenderMs: `<= ${GOALS.firstRenderMs}`, updateMainThreadMsP95: `<= ${GOALS.updateMainThreadMsP95}` },
+    pass: { firstRenderMs: f.p50 <= GOALS.firstRenderMs, updateMainThreadMsP95: m.p95 <= GOALS.updateMainThreadMsP95 },
+  };
+} finally {
+  await browser.close();
+  await host.stop();
+}
+writeResult('map', result);

@@ -1,0 +1,234 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { hostCall } from './contract-client';
+import { startHostProcess, type HostProcess } from './host-process';
+
+/**
+ * The GIS map against the headless host with its embedded demo district: every layer draws
+ * (counts from queryRenderedFeatures + a screenshot to look at), no request leaves 127.0.0.1,
+ * selection follows across displays, and a camera clicked on the map plays on display 2's mosaic.
+ */
+
+declare global {
+  interface Window {
+    /** Set by the map view under `?maptest`. */
+    __iocMap?: { map: MapLibreMap; layers: Record<string, { rev: number; features: Map<string, { id: string; lon: number; lat: number; props: Record<string, unknown> }> }> };
+  }
+}
+
+const SHOTS = 'test-results/screenshots';
+let host: HostProcess;
+
+/** `?maptest` exposes the map on window (tests only); the token stays in the fragment. */
+const mapUrl = (display: string) => host.urlFor(display).replace(/\?display=(\w+)/, '?display=$1&maptest');
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  mkdirSync(SHOTS, { recursive: true });
+  host = await startHostProcess({ displays: 3 });
+  // The embedded server seeds the demo district; wait until the cache holds it.
+  await expect
+    .poll(async () => {
+      const s = await hostCall<{ counts: Record<string, number> }>(host, 'data:summary');
+      return Math.min(s.counts.camera, s.counts.feedback_case, s.counts.water_station, s.counts.water_reading, s.counts.indicator_value);
+    }, { timeout: 60_000, intervals: [500] })
+    .toBeGreaterThan(0);
+  await hostCall(host, 'wall:assignView', { displayId: '1', view: 'map' });
+  await hostCall(host, 'wall:assignView', { displayId: '2', view: 'mosaic' });
+  await hostCall(host, 'wall:assignView', { displayId: '3', view: 'map' });
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+async function openMap(page: Page, display = '1') {
+  await page.goto(mapUrl(display));
+  await expect(page.getByTestId('view-map')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await idle(page);
+}
+
+/** Wait until MapLibre has drawn everything it has (sources loaded, no transition running). */
+async function idle(page: Page) {
+  await page.waitForFunction(() => {
+    const m = window.__iocMap?.map;
+    return !!m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+  }, undefined, { timeout: 20_000 });
+  await page.evaluate(() => new Promise<void>((r) => window.__iocMap!.map.once('idle', () => r()) && window.__iocMap!.map.triggerRepaint()));
+}
+
+const rendered = (page: Page, layers: string[]) =>
+  page.evaluate((ls) => window.__iocMap!.map.queryRenderedFeatures({ layers: ls }).length, layers);
+/** Rendered features of a layer that carry a choropleth value (feature state). */
+const valued = (page: Page, layer: string) =>
+  page.evaluate((l) => window.__iocMap!.map.queryRenderedFeatures({ layers: [l] }).filter((f) => typeof f.state?.value === 'number').length, layer);
+
+async function only(page: Page, on: string[]) {
+  for (const id of ['admin', 'choropleth', 'cameras', 'cases', 'heatmap', 'water', 'facilities']) {
+    const box = page.getByTestId(`map-toggle-${id}`);
+    if ((await box.isChecked()) !== on.includes(id)) await box.click();
+  }
+  await idle(page);
+}
+
+test('every layer draws (counts + screenshots), labels carry Vietnamese diacritics, and no request leaves 127.0.0.1', async ({ page }) => {
+  test.setTimeout(240_000);
+  const requests: string[] = [];
+  const glyphs = new Map<string, number>();
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('websocket', (ws) => requests.push(ws.url()));
+  page.on('response', (r) => r.url().includes('/map/fonts/') && glyphs.set(new URL(r.url()).pathname, r.status()));
+  page.on('pageerror', (e) => console.log('[page error]', e.message));
+
+  await openMap(page);
+  await page.screenshot({ path: `${SHOTS}/map-all-layers.png` });
+
+  const counts: Record<string, number> = {};
+  const check = async (name: string, toggles: string[], layers: string[] | ((p: Page) => Promise<number>)) => {
+    await only(page, toggles);
+    counts[name] = typeof layers === 'function' ? await layers(page) : await rendered(page, layers);
+    await page.screenshot({ path: `${SHOTS}/map-layer-${name}.png` });
+    expect(counts[name], `${name}: rendered features`).toBeGreaterThan(0);
+  };
+  await check('admin-2025', ['admin'], ['communes-label', 'communes-line', 'commune-offices']);
+  await check('cameras', ['cameras'], ['cameras']);
+  await check('cases-clusters', ['cases'], ['cases-clusters', 'cases-points']);
+  await check('cases-heatmap', ['cases', 'heatmap'], ['cases-heat']);
+  await check('water', ['water'], ['water', 'water-label']);
+  // Every station shows its latest level against BĐ1–BĐ3 (band 0…3, never "no reading").
+  const bands = await page.evaluate(() => [...window.__iocMap!.layers.water.features.values()].map((f) => f.props.band));
+  expect(bands.length).toBeGreaterThan(0);
+  expect(bands.every((b) => typeof b === 'number' && b >= 0 && b <= 3), JSON.stringify(bands)).toBe(true);
+  // What is drawn is what the layer holds (live updates keep every property).
+  const drawn = await page.evaluate(() => window.__iocMap!.map.queryRenderedFeatures({ layers: ['water'] }).map((f) => [f.properties.id, f.properties.band]).sort());
+  const held = await page.evaluate(() => [...window.__iocMap!.layers.water.features.values()].map((f) => [f.id, f.props.band]).sort());
+  expect(drawn).toEqual(held);
+  await check('choropleth-2025', ['admin', 'choropleth'], (p) => valued(p, 'communes-fill'));
+  await expect(page.getByTestId('map-choropleth-legend').locator('li')).not.toHaveCount(0);
+  await check('facilities', ['facilities'], ['facilities']);
+  await page.getByTestId('map-codelist-vn-2019').check();
+  await check('admin-2019', ['admin'], ['units-2019', 'units-2019-label']);
+  await check('choropleth-2019', ['admin', 'choropleth'], (p) => valued(p, 'units-2019'));
+  test.info().annotations.push({ type: 'renderedFeatures', description: JSON.stringify(counts) });
+
+  // Commune names are drawn from the Vietnamese glyph range (U+1EA0–1EF9 lives in 7680-7935).
+  expect([...glyphs.entries()].filter(([p, s]) => /7680-7935\.pbf$/.test(p) && s === 200).length, JSON.stringify([...glyphs])).toBeGreaterThan(0);
+  expect([...glyphs.values()].every((s) => s === 200), JSON.stringify([...glyphs])).toBe(true);
+
+  // Route audit: every request this page made went to 127.0.0.1 (or stayed in the page).
+  const external = requests.filter((u) => !/^(blob:|data:)/.test(u) && new URL(u).hostname !== '127.0.0.1');
+  expect(requests.length).toBeGreaterThan(10);
+  expect(external, external.join('\n')).toEqual([]);
+});
+
+test('live: an operator action reaches the map as a diff (updateData), never a full setData; rendered properties follow', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openMap(page);
+  // Count what the page does to the cases source from now on.
+  await page.evaluate(() => {
+    const src = window.__iocMap!.map.getSource('cases') as unknown as { setData: (...a: unknown[]) => unknown; updateData: (...a: unknown[]) => unknown };
+    const calls = ((window as unknown as { __calls: Record<string, number> }).__calls = { setData: 0, updateData: 0 });
+    const set = src.setData.bind(src);
+    const upd = src.updateData.bind(src);
+    src.setData = (...a) => (calls.setData++, set(...a));
+    src.updateData = (...a) => (calls.updateData++, upd(...a));
+  });
+  const before = await page.evaluate(() => window.__iocMap!.layers.cases.rev);
+  // An open case, closed by the operator (outbox → server → change log → pull → map:diff).
+  const open = await hostCall<{ rows: Array<{ case: { id: string } }> }>(host, 'feedback:query', { filters: { status: ['in_progress', 'assigned', 'investigating'] }, limit: 20 });
+  let closedId: string | null = null;
+  for (const r of open.rows) {
+    const d = await hostCall<{ allowedStatuses: Array<{ status: string; needsReason: boolean }> }>(host, 'feedback:get', { id: r.case.id });
+    const to = d.allowedStatuses.find((s) => ['fixed', 'closed', 'unable_to_fix', 'not_responsible'].includes(s.status));
+    if (!to) continue;
+    await hostCall(host, 'feedback:setStatus', { caseId: r.case.id, status: to.status, ...(to.needsReason ? { reason: 'Kiểm thử e2e bản đồ' } : {}) });
+    closedId = r.case.id;
+    break;
+  }
+  expect(closedId, 'an open case the operator may close').not.toBeNull();
+  await expect.poll(() => page.evaluate((id) => window.__iocMap!.layers.cases.features.get(id)?.props.sla, closedId!), { timeout: 30_000 }).toBe('done');
+  const after = await page.evaluate(() => ({ rev: window.__iocMap!.layers.cases.rev, calls: (window as unknown as { __calls: Record<string, number> }).__calls }));
+  expect(after.rev).toBeGreaterThan(before);
+  expect(after.calls.updateData).toBeGreaterThan(0);
+  expect(after.calls.setData).toBe(0);
+  // Zoomed in (unclustered), the drawn point carries the new state.
+  const at = await page.evaluate((id) => window.__iocMap!.layers.cases.features.get(id)!, closedId!);
+  await page.evaluate(([lon, lat]) => window.__iocMap!.map.jumpTo({ center: [lon, lat], zoom: 16 }), [at.lon, at.lat]);
+  await idle(page);
+  const drawn = await page.evaluate((id) => window.__iocMap!.map.queryRenderedFeatures({ layers: ['cases-points'] }).find((f) => f.properties.id === id)?.properties.sla, closedId!);
+  expect(drawn).toBe('done');
+  await page.screenshot({ path: `${SHOTS}/map-case-closed-zoomed.png` });
+});
+
+test('selection is shared: a case found by id on display 1 is highlighted (and flown to) on display 3; keys zoom and pan', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  await openMap(a, '1');
+  await openMap(b, '3');
+  const target = await a.evaluate(() => [...window.__iocMap!.layers.cases.features.values()][0]);
+  await a.getByTestId('map-search').fill(target.id.replace(/^\D+0*/, '')); // "fc-000123" found by "123"
+  await expect(a.getByTestId('map-hit-case').first()).toHaveAttribute('data-id', target.id);
+  await a.getByTestId('map-search').press('Enter');
+  await expect(a.getByTestId('map-case')).toBeVisible(); // the case opens
+  await expect(b.getByTestId('map-selection')).toHaveAttribute('data-id', target.id, { timeout: 10_000 });
+  await expect(b.getByTestId('map-selection')).toHaveAttribute('data-kind', 'case');
+  await expect
+    .poll(() => b.evaluate(([lon, lat]) => {
+      const m = window.__iocMap!.map;
+      const c = m.getCenter();
+      return !m.isMoving() && Math.abs(c.lng - lon) < 0.002 && Math.abs(c.lat - lat) < 0.002 && m.getZoom() >= 14;
+    }, [target.lon, target.lat]), { timeout: 10_000 })
+    .toBe(true);
+  await idle(b);
+  expect(await b.evaluate(() => window.__iocMap!.map.queryRenderedFeatures({ layers: ['selection-halo'] }).length)).toBe(1);
+  await b.screenshot({ path: `${SHOTS}/map-selection-on-display-3.png` });
+  await a.screenshot({ path: `${SHOTS}/map-case-open-display-1.png` });
+
+  // Keyboard: + zooms in, ← pans west (the page, not the canvas, has focus).
+  await a.getByTestId('map-search').blur();
+  await idle(a);
+  const z0 = await a.evaluate(() => window.__iocMap!.map.getZoom());
+  await a.keyboard.press('-');
+  await expect.poll(() => a.evaluate(() => !window.__iocMap!.map.isMoving() && window.__iocMap!.map.getZoom())).toBeCloseTo(z0 - 1, 1);
+  const lng0 = await a.evaluate(() => window.__iocMap!.map.getCenter().lng);
+  await a.keyboard.press('ArrowLeft');
+  await expect.poll(() => a.evaluate(() => !window.__iocMap!.map.isMoving() && window.__iocMap!.map.getCenter().lng)).toBeLessThan(lng0);
+  await a.close();
+  await b.close();
+});
+
+test('a camera clicked on the map previews live, and "show on wall" puts it on display 2 where it plays', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const map = await browser.newPage();
+  const wall2 = await browser.newPage();
+  await openMap(map, '1');
+  await wall2.goto(host.urlFor('2'));
+  await expect(wall2.getByTestId('view-mosaic')).toBeVisible({ timeout: 20_000 });
+
+  const cam = await map.evaluate(() => [...window.__iocMap!.layers.cameras.features.values()].find((f) => f.id === 'cam-02') ?? [...window.__iocMap!.layers.cameras.features.values()][0]);
+  await map.evaluate(([lon, lat]) => window.__iocMap!.map.jumpTo({ center: [lon, lat], zoom: 16.5 }), [cam.lon, cam.lat]);
+  await idle(map);
+  const pt = await map.evaluate(([lon, lat]) => window.__iocMap!.map.project([lon, lat]), [cam.lon, cam.lat]);
+  const box = (await map.getByTestId('map-canvas').boundingBox())!;
+  await map.mouse.click(box.x + pt.x, box.y + pt.y);
+  const popup = map.getByTestId('map-camera-popup');
+  await expect(popup).toHaveAttribute('data-camera', cam.id);
+  // The preview plays (decoded frames advance).
+  await expect.poll(async () => Number(await map.getByTestId('map-preview-video').getAttribute('data-frames')), { timeout: 30_000 }).toBeGreaterThan(5);
+  await map.screenshot({ path: `${SHOTS}/map-camera-popup.png` });
+
+  await map.getByTestId('map-push-display').selectOption('2');
+  await map.getByTestId('map-push-submit').click();
+  await expect(map.getByTestId('map-push-result')).toHaveClass(/push-ok/);
+  const tile = wall2.locator(`[data-testid^="tile-"][data-camera="${cam.id}"]`).first();
+  await expect(tile).toBeVisible({ timeout: 10_000 });
+  await expect(tile).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
+  const f0 = Number(await tile.getAttribute('data-frames'));
+  await wall2.waitForTimeout(1500);
+  expect(Number(await tile.getAttribute('data-frames'))).toBeGreaterThan(f0);
+  await wall2.screenshot({ path: `${SHOTS}/map-pushed-to-display-2.png` });
+  await map.close();
+  await wall2.close();
+});

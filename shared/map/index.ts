@@ -1,0 +1,4 @@
+export * from './basemap';
+export * from './palette';
+export * from './style';
+export * from './facilities';
