@@ -15,6 +15,8 @@ export const ENTITY_TABLES = {
   water_station: t.waterStations,
   water_reading: t.waterReadings,
   indicator_value: t.indicatorValues,
+  immunization_due: t.immunizationDues,
+  cyber_mention: t.cyberMentions,
 } as const satisfies Record<Entity, PgTable>;
 
 export type EntityRow = Record<string, unknown> & { id: string };

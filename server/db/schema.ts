@@ -88,6 +88,10 @@ export const dossierEvents = pgTable('dossier_events', {
   online: boolean('online').notNull(),
   at: ts('at').notNull(),
   dueAt: ts('due_at'),
+  digitized: boolean('digitized'),
+  hasFee: boolean('has_fee'),
+  paidOnline: boolean('paid_online'),
+  rating: integer('rating'),
 });
 
 export const alerts = pgTable('alerts', {
@@ -128,6 +132,34 @@ export const indicatorValues = pgTable('indicator_values', {
   numerator: doublePrecision('numerator'),
   denominator: doublePrecision('denominator'),
   computedAt: ts('computed_at').notNull(),
+  periodKind: text('period_kind'),
+  target: doublePrecision('target'),
+  state: text('state'),
+  asOf: ts('as_of'),
+});
+
+export const immunizationDues = pgTable('immunization_dues', {
+  id: text('id').primaryKey(),
+  childCode: text('child_code').notNull(),
+  unitId: text('unit_id'),
+  antigen: text('antigen').notNull(),
+  birthDate: text('birth_date').notNull(),
+  dueAt: ts('due_at').notNull(),
+  computedAt: ts('computed_at').notNull(),
+});
+
+export const cyberMentions = pgTable('cyber_mentions', {
+  id: text('id').primaryKey(),
+  feedId: text('feed_id').notNull(),
+  source: text('source').notNull(),
+  url: text('url'),
+  title: text('title').notNull(),
+  summary: text('summary'),
+  publishedAt: ts('published_at').notNull(),
+  unitId: text('unit_id'),
+  keywords: jsonb('keywords').$type<string[]>().notNull(),
+  sentiment: text('sentiment').notNull(),
+  score: doublePrecision('score').notNull(),
 });
 
 export const users = pgTable('users', {
