@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
 import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
 import { FeedbackService } from '../services/feedback/feedback.service';
+import { KpiService } from '../services/kpi/kpi.service';
 import { MosaicService } from '../services/mosaic/mosaic.service';
 import type { HealthReport } from '../services/system/health.service';
 import type { Camera } from '../../shared/domain/entities';
@@ -25,6 +28,8 @@ export interface AppServicesOptions {
   log: Logger;
   /** Central server link: a configured URL, or how to run the embedded one. */
   central: Pick<CentralOptions, 'serverUrl' | 'embedded' | 'cipher' | 'syncOptions'>;
+  /** Where KPI CSV exports are written (default: ~/Downloads in the desktop app, none in the host). */
+  exportDir?: string;
   /** Camera ingest (ffmpeg StreamHub + stream server); absent in tests that do not need video. */
   streams?: (deps: { dataDir: string; log: Logger; cameras: () => Camera[] }) => StreamsFacade;
 }
@@ -67,6 +72,14 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const wall = new WallService({ displays: opts.displays, config, bus, log: opts.log });
   const central = new CentralService({ ...opts.central, dataDir: opts.dataDir, bus, log: opts.log });
   const feedback = new FeedbackService({ db: () => central.cacheConnection(), enqueue: (name, args) => central.enqueueCommand(name, args), log: opts.log });
+  const kpi = new KpiService({
+    db: () => central.cacheConnection(),
+    cacheAsOf: () => central.status().asOf,
+    feedbackQuery: (input) => feedback.query(input),
+    // The desktop app saves exports to the user's Downloads; the host's page downloads the text itself.
+    exportDir: () => opts.exportDir ?? (opts.runtime === 'electron' ? join(homedir(), 'Downloads') : null),
+    log: opts.log,
+  });
   const cameras = () => central.cameras();
   const mosaic = new MosaicService({ config, bus, log: opts.log, cameras });
   const streams = opts.streams?.({ dataDir: opts.dataDir, log: opts.log, cameras }) ?? null;
@@ -136,6 +149,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       assign: (input) => feedback.assign(input.caseId, input.agencyId, input.officer),
       setStatus: (input) => feedback.setStatus(input.caseId, input.status, input.reason),
       addNote: (input) => feedback.addNote(input.caseId, input.text),
+    },
+    kpi: {
+      board: (input) => kpi.board(input.board, input.scope),
+      drill: (input) => kpi.drill(input),
+      worklist: (input) => kpi.worklist(input),
+      exportCsv: (input) => kpi.exportCsv(input),
     },
     mosaic: {
       getState: (input) => mosaic.get(input.displayId),

@@ -4,6 +4,7 @@ import { syncContract } from './sync.contract';
 import { dataContract } from './data.contract';
 import { mosaicContract, streamsContract } from './streams.contract';
 import { feedbackContract } from './feedback.contract';
+import { kpiContract } from './kpi.contract';
 import type { ContractBridge, ContractClient, ContractImpl } from './rpc';
 
 /** The whole renderer ↔ main contract. Add a namespace here and both transports carry it. */
@@ -15,6 +16,7 @@ export const appContract = {
   streams: streamsContract,
   mosaic: mosaicContract,
   feedback: feedbackContract,
+  kpi: kpiContract,
 };
 export type AppContract = typeof appContract;
 export type AppImpl = ContractImpl<AppContract>;
@@ -28,6 +30,7 @@ export * from './sync.contract';
 export * from './data.contract';
 export * from './streams.contract';
 export * from './feedback.contract';
+export * from './kpi.contract';
 export * from '../video/streams';
 export * from '../video/mosaic';
 export * from '../wall/profile';
