@@ -1,3 +1,4 @@
+import { kpiEn } from './kpi';
 import type { Messages } from './vi';
 
 export const en: Messages = {
@@ -250,5 +251,6 @@ export const en: Messages = {
       asOf: 'updated {{time}}',
     },
   },
+  kpi: kpiEn,
   errors: { unknownDisplay: 'Display {{id}} is not in the wall profile.' },
 };

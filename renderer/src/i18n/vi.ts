@@ -1,3 +1,5 @@
+import { kpiVi } from './kpi';
+
 export const vi = {
   app: { name: 'IOC Wall', district: 'Trung tâm Điều hành thông minh · Bắc Trà My' },
   views: {
@@ -261,6 +263,7 @@ export const vi = {
       asOf: 'cập nhật {{time}}',
     },
   },
+  kpi: kpiVi,
   errors: { unknownDisplay: 'Màn hình {{id}} không có trong cấu hình tường.' },
 };
 export type Messages = typeof vi;
