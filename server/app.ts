@@ -14,6 +14,8 @@ import { adminUnits, serverMeta } from './db/schema';
 import { installErrorHandling } from './http/errors';
 import { registerRoutes } from './http/route-table';
 import { installTextGuard } from './http/text-guard';
+import { DEFAULT_KEYWORD_PACKS } from './kpi/feeds';
+import { feedsFromEnv, KpiScheduler, type KpiOptions } from './kpi/scheduler';
 import { type Logger, type LogLevel, safeLogger, silentLogger } from './log';
 import { DEFAULT_DEMO_API_KEY } from './open311/catalog';
 import { OPEN311_PREFIX, open311Plugin } from './open311/routes';
@@ -21,6 +23,7 @@ import { adminRoutes } from './routes/admin.routes';
 import { cameraRoutes } from './routes/cameras.routes';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
+import { kpiRoutes } from './routes/kpi.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from './seed/demo-seed';
 import { seedOpen311 } from './seed/open311-seed';
@@ -65,6 +68,8 @@ export interface StartServerOptions {
     /** POSTs per API key per minute (default 60; a key may carry its own). */
     rateLimitPerMin?: number;
   };
+  /** KPI computation and cyberspace feeds (server/kpi); feeds default to env IOC_KPI_FEEDS. */
+  kpi?: KpiOptions;
 }
 
 export interface RunningServer {
@@ -129,6 +134,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const auth = new AuthService(db, now, (opts.sessionHours ?? 12) * 3_600_000, new LoginRateLimiter(() => now().getTime()));
     const live = new LiveChannel(feed);
     const push = new PushService(ctx, now, log, opts.pushHooks);
+    const kpi = new KpiScheduler(ctx, now, { ...opts.kpi, feeds: opts.kpi?.feeds ?? feedsFromEnv(process.env.IOC_KPI_FEEDS), keywordPacks: opts.kpi?.keywordPacks ?? DEFAULT_KEYWORD_PACKS }, log);
+    cleanup.push(() => kpi.stop());
 
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, exposeHeadRoutes: false, forceCloseConnections: true, return503OnClosing: true });
     const routes: RunningServer['routes'] = [];
@@ -140,6 +147,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     });
     installErrorHandling(app, log);
     installTextGuard(app);
+    // Dataset imports (server/routes/kpi.routes.ts) take CSV as raw bytes: the importer decodes and
+    // reports bad encodings itself.
+    app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     registerRoutes(
       app,
       [
@@ -148,6 +158,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         ...syncRoutes({ db, auth, push, live, now, heartbeatMs: opts.heartbeatMs ?? 15_000 }),
         ...adminRoutes(db, now),
         ...cameraRoutes(ctx),
+        ...kpiRoutes(ctx, now, kpi),
       ],
       auth,
     );
@@ -165,6 +176,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const host = opts.host ?? DEFAULT_HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+    kpi.start();
     let simulator: Simulator | null = null;
     if (opts.simulate) {
       simulator = new Simulator(ctx, now, typeof opts.simulate === 'object' ? opts.simulate.intervalMs : 5000, log);

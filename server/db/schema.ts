@@ -146,6 +146,7 @@ export const immunizationDues = pgTable('immunization_dues', {
   birthDate: text('birth_date').notNull(),
   dueAt: ts('due_at').notNull(),
   computedAt: ts('computed_at').notNull(),
+  resolvedAt: ts('resolved_at'),
 });
 
 export const cyberMentions = pgTable('cyber_mentions', {
@@ -287,3 +288,78 @@ export const open311Requests = pgTable('open311_requests', {
   accountId: text('account_id'),
   createdAt: ts('created_at').notNull(),
 });
+
+// KPI datasets (migration 0005, server-only: the computation reads them) ----------------------
+export const kpiChildren = pgTable('kpi_children', {
+  childCode: text('child_code').primaryKey(),
+  unitId: text('unit_id').notNull(),
+  birthDate: date('birth_date', { mode: 'string' }).notNull(),
+});
+
+export const kpiImmunizations = pgTable(
+  'kpi_immunizations',
+  {
+    childCode: text('child_code').notNull(),
+    antigen: text('antigen').notNull(),
+    givenOn: date('given_on', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.childCode, t.antigen] })],
+);
+
+export const kpiPregnancies = pgTable('kpi_pregnancies', {
+  womanCode: text('woman_code').primaryKey(),
+  unitId: text('unit_id').notNull(),
+  registeredOn: date('registered_on', { mode: 'string' }).notNull(),
+  ttDoses: integer('tt_doses').notNull(),
+  protected: boolean('protected').notNull(),
+});
+
+export const kpiHealthRecords = pgTable(
+  'kpi_health_records',
+  {
+    unitId: text('unit_id').notNull(),
+    month: text('month').notNull(),
+    population: integer('population').notNull(),
+    records: integer('records').notNull(),
+    standardized: integer('standardized').notNull(),
+    visits: integer('visits').notNull(),
+    visitsSynced: integer('visits_synced').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.month] })],
+);
+
+export const kpiEducation = pgTable(
+  'kpi_education',
+  {
+    unitId: text('unit_id').notNull(),
+    schoolYear: text('school_year').notNull(),
+    level: text('level').notNull(),
+    agePopulation: integer('age_population').notNull(),
+    enrolled: integer('enrolled').notNull(),
+    dropouts: integer('dropouts').notNull(),
+    schools: integer('schools').notNull(),
+    schoolsStandard: integer('schools_standard').notNull(),
+    classrooms: integer('classrooms').notNull(),
+    solidClassrooms: integer('solid_classrooms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.schoolYear, t.level] })],
+);
+
+export const kpiImportRuns = pgTable('kpi_import_runs', {
+  id: text('id').primaryKey(),
+  dataset: text('dataset').notNull(),
+  format: text('format').notNull(),
+  rows: integer('rows').notNull(),
+  actor: text('actor').notNull(),
+  at: ts('at').notNull().defaultNow(),
+});
+
+export const cyberFeedsSeen = pgTable(
+  'cyber_feeds_seen',
+  {
+    feedId: text('feed_id').notNull(),
+    itemKey: text('item_key').notNull(),
+    seenAt: ts('seen_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.feedId, t.itemKey] })],
+);

@@ -174,6 +174,8 @@ export const ImmunizationDue = z.looseObject({
   birthDate: z.string(),
   dueAt: Iso,
   computedAt: Iso,
+  /** Set when the dose was recorded: the row leaves the worklist (rows are never deleted). */
+  resolvedAt: Iso.nullable().optional(),
 });
 export type ImmunizationDue = z.infer<typeof ImmunizationDue>;
 

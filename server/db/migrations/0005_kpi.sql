@@ -21,7 +21,8 @@ CREATE TABLE immunization_dues (
   antigen      text NOT NULL,
   birth_date   text NOT NULL,
   due_at       timestamptz NOT NULL,
-  computed_at  timestamptz NOT NULL
+  computed_at  timestamptz NOT NULL,
+  resolved_at  timestamptz                  -- the dose was recorded (row leaves the worklist)
 );
 
 -- Synced: feed items matching a keyword pack.
