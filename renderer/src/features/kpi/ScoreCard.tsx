@@ -49,7 +49,7 @@ export function ScoreCard({ score, onShowDossiers }: { score: Score766; onShowDo
         {score.whatIf.map((w) => (
           <p key={w.scenario} data-scenario={w.scenario} data-gain={w.gain} data-count={w.count}>
             <button type="button" className="linklike" onClick={onShowDossiers}>
-              {t(w.scenario === 'close_due_soon' ? 'kpi.score.whatIfDue' : 'kpi.score.whatIfLate', { count: w.count, gain: fmt(w.gain, lang) })}
+              {t(w.scenario === 'close_due_soon' ? 'kpi.score.whatIfDue' : 'kpi.score.whatIfLate', { count: w.count, gain: (w.gain < 0 ? '−' : '+') + fmt(Math.abs(w.gain), lang) })}
             </button>
           </p>
         ))}

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { KpiTile } from '../../../../shared/contracts';
 import { INDICATORS } from '../../../../shared/kpi/catalogue';
-import { formatAsOf, formatPeriod, formatValue } from './format';
+import { formatAsOf, formatPeriod, formatTarget, formatValue } from './format';
 import { Sparkline } from './Sparkline';
 
 /** One indicator, readable from across the room: name, value + unit, state colour, target, trend, "as of". */
@@ -39,8 +39,8 @@ export function Tile({ tile, current, selected, onSelect }: { tile: KpiTile; cur
       </span>
       <Sparkline className="kpi-spark" points={tile.trend} target={ind.target} />
       <span className="kpi-tile-foot">
-        <span className="kpi-target">{ind.target != null ? `${t('kpi.target')} ${formatValue(ind.target, ind.unit, lang)}${ind.unit === '%' ? ' %' : unit ? ` ${unit}` : ''}` : t('kpi.noTarget')}</span>
-        <span className="kpi-state-word">{tile.value == null ? t('kpi.noData') : t(`kpi.state.${tile.state}`)}</span>
+        <span className="kpi-target">{ind.target != null ? `${t('kpi.target')} ${ind.direction === 'up' ? '≥' : '≤'} ${formatTarget(ind.target, lang)}${ind.unit === '%' ? ' %' : unit ? ` ${unit}` : ''}` : ''}</span>
+        <span className="kpi-state-word">{tile.value == null ? t('kpi.noData') : tile.state === 'none' ? '' : t(`kpi.state.${tile.state}`)}</span>
       </span>
       <span className="kpi-asof" data-testid="tile-asof">
         {tile.source === 'live' ? <b className="kpi-live">{t('kpi.live')}</b> : null} {stale ? `${formatPeriod(tile.period, t)} · ` : ''}

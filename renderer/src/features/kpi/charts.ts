@@ -46,7 +46,7 @@ export function trendOption(tile: KpiTile, ind: Indicator, lang: string): ChartO
     textStyle: { fontFamily: 'Noto Sans, DejaVu Sans, sans-serif', color: TEXT },
     grid: { left: 8, right: 16, top: px, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: tile.trend.map((p) => shortPeriod(p.period)), axisLabel: { color: MUTED, fontSize: px * 0.7 }, axisLine: { lineStyle: { color: LINE } } },
-    yAxis: { type: 'value', scale: ind.unit !== '%', splitLine: { lineStyle: { color: LINE } }, axisLabel: { color: MUTED, fontSize: px * 0.7 } },
+    yAxis: { type: 'value', scale: true, splitNumber: 2, splitLine: { lineStyle: { color: LINE } }, axisLabel: { show: false } },
     series: [
       {
         type: 'line',

@@ -9,6 +9,11 @@ export function formatValue(value: number | null | undefined, unit: Unit, lang: 
   return new Intl.NumberFormat(locale(lang), { minimumFractionDigits: unit === 'count' ? 0 : value % 1 === 0 && unit === 'points' ? 0 : digits, maximumFractionDigits: digits }).format(value);
 }
 
+/** A target: whole numbers stay whole ("95 %"), others keep one decimal. */
+export function formatTarget(value: number, lang: string): string {
+  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 }).format(value);
+}
+
 /** "tháng 11/2026", "tuần 48/2026", "26/11/2026", "năm 2026". */
 export function formatPeriod(period: string | null | undefined, t: TFunction): string {
   if (!period) return '—';
@@ -29,12 +34,15 @@ export function shortPeriod(period: string): string {
   return period;
 }
 
-/** "10:05 26/11" in Vietnam time. */
-export function formatAsOf(iso: string | null | undefined, lang: string): string {
+/** "10:05 26/11" in Vietnam time (the same shape in both languages: it is what the room reads). */
+export function formatAsOf(iso: string | null | undefined, _lang?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat(locale(lang), { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', hour12: false }).format(d);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((p) => [p.type, p.value]),
+  );
+  return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}`;
 }
 
 /** "3 giờ 20 phút" / "2 ngày 4 giờ" (Vietnamese) or "3 h 20 min" / "2 d 4 h". */
