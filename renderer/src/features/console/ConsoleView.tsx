@@ -4,6 +4,7 @@ import { VIEW_IDS, type AppInfo, type ServiceHealth, type SyncStatus, type WallS
 import { AlertsPanel } from './AlertsPanel';
 import { DataPanel } from './DataPanel';
 import { PushToWall } from './PushToWall';
+import { PushKpiBoard } from '../kpi/PushKpiBoard';
 import { SyncPanel } from './SyncPanel';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
@@ -84,6 +85,7 @@ export function ConsoleView({ wall, health, sync }: { wall: WallState; health: S
         <AlertsPanel />
         <div>
           <PushToWall wall={wall} />
+          <PushKpiBoard wall={wall} />
           <SyncPanel status={sync} />
           <DataPanel />
         </div>
