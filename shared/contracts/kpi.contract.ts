@@ -146,7 +146,8 @@ export const KpiDrill = z.object({
 });
 export type KpiDrill = z.infer<typeof KpiDrill>;
 
-export const WORKLISTS = ['dossiers_due', 'dossiers_late', 'feedback_overdue', 'immunization_overdue'] as const;
+/** Due-soon / overdue lists, plus the newest negative mentions online (cyberspace: `dueAt` is when it was published). */
+export const WORKLISTS = ['dossiers_due', 'dossiers_late', 'feedback_overdue', 'immunization_overdue', 'cyber_negative'] as const;
 export const WorklistKind = z.enum(WORKLISTS);
 export type WorklistKind = z.infer<typeof WorklistKind>;
 

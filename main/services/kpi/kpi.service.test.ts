@@ -305,3 +305,20 @@ describe('cache migration 5', () => {
     }
   });
 });
+
+describe('cyberspace list', () => {
+  it('lists the newest negative mentions, per commune with the merged units', () => {
+    const m = (id: string, unitId: string, sentiment: string, publishedAt: string) => ({ id, feedId: 'f', source: 'baoquangnam.vn', url: null, title: `Tin ${id}`, summary: null, publishedAt, unitId, keywords: ['Trà My'], sentiment, score: -2 });
+    put('cyber_mention', [
+      m('a', 'vn-2025:20900', 'negative', '2026-11-25T08:00:00+07:00'),
+      m('b', 'vn-2025:20900', 'positive', '2026-11-26T08:00:00+07:00'),
+      m('c', 'vn-2025:20929', 'negative', '2026-11-26T01:00:00Z'),
+    ]);
+    const all = svc.worklist(WorklistInput.parse({ kind: 'cyber_negative' }));
+    expect(all.items.map((i) => [i.id, i.detail, i.dueAt])).toEqual([
+      ['c', 'baoquangnam.vn', '2026-11-26T01:00:00.000Z'],
+      ['a', 'baoquangnam.vn', '2026-11-25T01:00:00.000Z'],
+    ]);
+    expect(svc.worklist(WorklistInput.parse({ kind: 'cyber_negative', unitId: 'vn-2025:20929' })).items.map((i) => i.id)).toEqual(['c']);
+  });
+});

@@ -467,6 +467,27 @@ export class KpiService {
         dueAt: row.sla.dueAt,
         overdue: row.sla.overdue,
       }));
+    } else if (input.kind === 'cyber_negative') {
+      const leaves = leavesOf(unitId);
+      const unitSql = leaves ? ` AND json_extract(data, '$.unitId') IN (${inList(leaves)})` : '';
+      const rows = this.stmt(
+        db,
+        `SELECT id, json_extract(data, '$.title') AS title, json_extract(data, '$.source') AS source, json_extract(data, '$.unitId') AS unit, json_extract(data, '$.publishedAt') AS at
+         FROM cache_rows WHERE entity = 'cyber_mention' AND json_extract(data, '$.sentiment') = 'negative'${unitSql}`,
+      ).all(...(leaves ?? [])) as Array<{ id: string; title: string | null; source: string | null; unit: string | null; at: string | null }>;
+      const newest = rows.map((r) => ({ ...r, ms: r.at ? Date.parse(r.at) : NaN })).sort((a, b) => (b.ms || 0) - (a.ms || 0) || a.id.localeCompare(b.id));
+      total = newest.length;
+      items = newest.slice(0, input.limit).map((r) => ({
+        id: r.id,
+        title: r.title ?? r.id,
+        detail: r.source,
+        unitId: r.unit,
+        unitName: name(r.unit),
+        agencyId: null,
+        agencyName: null,
+        dueAt: Number.isFinite(r.ms) ? new Date(r.ms).toISOString() : null,
+        overdue: false,
+      }));
     } else {
       const leaves = leavesOf(unitId);
       const unitSql = leaves ? ` AND json_extract(data, '$.unitId') IN (${inList(leaves)})` : '';

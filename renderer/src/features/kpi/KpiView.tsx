@@ -23,7 +23,7 @@ const PANELS: Record<KpiBoardId, { drills: string[]; worklists: WorklistKind[]; 
   feedback: { drills: ['pakn.ontime_pct', 'pakn.overdue'], worklists: ['feedback_overdue'] },
   health: { drills: ['hl.fully_immunized_pct', 'hl.ehr_coverage_pct'], worklists: ['immunization_overdue'] },
   education: { drills: ['ed.dropout_pct', 'ed.schools_standard_pct'], worklists: [] },
-  cyberspace: { drills: ['cyber.negative_pct', 'cyber.mentions'], worklists: [] },
+  cyberspace: { drills: ['cyber.negative_pct', 'cyber.mentions'], worklists: ['cyber_negative'] },
   cameras: { drills: ['cam.online_pct'], worklists: [], cameras: true },
 };
 
@@ -203,7 +203,7 @@ export function KpiView({ layout }: { layout?: string }) {
             ))}
             {panels.cameras && <CameraStatus />}
             {panels.worklists.map((k) => (
-              <WorklistPanel key={k} kind={k} unitId={unitId === DISTRICT_ID ? undefined : unitId} limit={board === 'overview' ? 6 : 8} />
+              <WorklistPanel key={k} kind={k} unitId={unitId === DISTRICT_ID ? undefined : unitId} />
             ))}
           </div>
           <p className="kpi-footer muted">

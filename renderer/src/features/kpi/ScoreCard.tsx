@@ -12,21 +12,22 @@ export function ScoreCard({ score, onShowDossiers }: { score: Score766; onShowDo
   return (
     <section className="kpi-panel kpi-score" data-testid="score-766" data-total={total ?? ''}>
       <header className="kpi-panel-head">
-        <h2>{t('kpi.score.title')}</h2>
-        <span className="muted">{formatPeriod(score.period, t)}</span>
+        <h2>
+          {t('kpi.score.title')} <small>{formatPeriod(score.period, t)}</small>
+        </h2>
+        <div className="kpi-score-total">
+          {total != null ? (
+            <>
+              <strong data-testid="score-total">{fmt(total, lang)}</strong>
+              <span>{t('kpi.score.of', { max: score.max })}</span>
+            </>
+          ) : score.partialMax > 0 ? (
+            <span className="warn">{t('kpi.score.partial', { partial: fmt(score.partial, lang), max: score.partialMax })}</span>
+          ) : (
+            <span className="muted">{t('kpi.score.noData')}</span>
+          )}
+        </div>
       </header>
-      <div className="kpi-score-total">
-        {total != null ? (
-          <>
-            <strong data-testid="score-total">{fmt(total, lang)}</strong>
-            <span>{t('kpi.score.of', { max: score.max })}</span>
-          </>
-        ) : score.partialMax > 0 ? (
-          <span className="warn">{t('kpi.score.partial', { partial: fmt(score.partial, lang), max: score.partialMax })}</span>
-        ) : (
-          <span className="muted">{t('kpi.score.noData')}</span>
-        )}
-      </div>
       <ul className="kpi-groups">
         {score.groups.map((g) => {
           const share = g.points == null ? 0 : Math.max(0, Math.min(1, g.points / g.max));

@@ -9,7 +9,7 @@ export function Sparkline({ points, target, className }: { points: readonly KpiP
   const H = 44;
   const PAD = 5;
   const values = points.map((p) => p.value).filter((v): v is number => v != null && Number.isFinite(v));
-  if (values.length === 0) return <svg className={className} viewBox={`0 0 ${W} ${H}`} aria-hidden="true" data-empty="true" />;
+  if (values.length === 0) return <svg className={className} viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" aria-hidden="true" data-empty="true" />;
   const all = target != null ? [...values, target] : values;
   let lo = Math.min(...all);
   let hi = Math.max(...all);
@@ -34,12 +34,13 @@ export function Sparkline({ points, target, className }: { points: readonly KpiP
   });
   const last = points[lastIdx];
   return (
-    <svg className={className} viewBox={`0 0 ${W} ${H}`} aria-hidden="true" data-points={values.length}>
+    <svg className={className} viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" aria-hidden="true" data-points={values.length}>
       {target != null && <line className="spark-target" x1={0} x2={W} y1={y(target)} y2={y(target)} vectorEffect="non-scaling-stroke" />}
       {segments.map((s, i) =>
-        s.includes(' ') ? <polyline key={i} className="spark-line" points={s} vectorEffect="non-scaling-stroke" /> : <line key={i} className="spark-line" x1={Number(s.split(',')[0]) - 1.5} x2={Number(s.split(',')[0]) + 1.5} y1={Number(s.split(',')[1])} y2={Number(s.split(',')[1])} vectorEffect="non-scaling-stroke" />,
+        <polyline key={i} className="spark-line" points={s.includes(' ') ? s : `${s} ${s}`} vectorEffect="non-scaling-stroke" />,
       )}
-      {last?.value != null && <circle className="spark-dot" cx={x(lastIdx)} cy={y(last.value)} r={4} />}
+      {/* A zero-length round-capped line: a dot that stays round however the sparkline is stretched. */}
+      {last?.value != null && <line className="spark-dot" x1={x(lastIdx)} x2={x(lastIdx)} y1={y(last.value)} y2={y(last.value)} vectorEffect="non-scaling-stroke" />}
     </svg>
   );
 }
