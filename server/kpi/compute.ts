@@ -44,7 +44,7 @@ export interface RecomputeOptions {
   periods?: string[];
   /** Window for the default periods (default 365 days). */
   days?: number;
-  /** Day periods only for the most recent N days (default 42: the boards' 30-day sparklines + margin). */
+  /** Day periods only for the most recent N days (default DAILY_DAYS). */
   dailyDays?: number;
 }
 
@@ -58,21 +58,29 @@ export interface RecomputeResult {
 
 type Counts = Record<string, number>;
 
+/** Day periods are kept for the last 31 days (14-day sparklines + a month), weeks for 27 weeks, months and years for the whole window. */
+export const DAILY_DAYS = 31;
+export const WEEKLY_DAYS = 27 * 7;
+/** The overdue-vaccine worklist keeps doses that fell due in the last 180 days (catch-up is still useful). */
+export const WORKLIST_DAYS = 180;
+
 /** The periods a full recompute covers. */
-export function defaultPeriods(now: number, days = 365, dailyDays = 42): string[] {
+export function defaultPeriods(now: number, days = 365, dailyDays = DAILY_DAYS, weeklyDays = WEEKLY_DAYS): string[] {
   const from = now - days * DAY;
   const out = new Set<string>();
-  for (const k of ['week', 'month', 'year'] as const) for (const p of periodsBetween(k, from, now)) out.add(p);
+  for (const k of ['month', 'year'] as const) for (const p of periodsBetween(k, from, now)) out.add(p);
+  for (const p of periodsBetween('week', Math.max(from, now - weeklyDays * DAY), now)) out.add(p);
   for (const p of periodsBetween('day', Math.max(from, now - dailyDays * DAY), now)) out.add(p);
   return [...out];
 }
 
 /** The periods an instant touches (each kind), limited to what a recompute keeps (days: recent). */
-export function periodsTouched(instants: Iterable<number>, now: number, dailyDays = 42): string[] {
+export function periodsTouched(instants: Iterable<number>, now: number, dailyDays = DAILY_DAYS, weeklyDays = WEEKLY_DAYS): string[] {
   const out = new Set<string>();
   for (const t of instants) {
     if (!Number.isFinite(t) || t > now + DAY) continue;
-    for (const k of ['week', 'month', 'year'] as const) out.add(periodOf(k, t));
+    for (const k of ['month', 'year'] as const) out.add(periodOf(k, t));
+    if (t >= now - weeklyDays * DAY) out.add(periodOf('week', t));
     if (t >= now - dailyDays * DAY) out.add(periodOf('day', t));
   }
   return [...out];
@@ -91,10 +99,14 @@ interface PeriodInfo {
 
 class Acc {
   readonly byPeriod = new Map<string, Map<string, Counts>>();
+  readonly info = new Map<string, PeriodInfo>();
   /** period → unit → components with data for that unit (zero counts still report). */
   readonly active = new Map<string, Map<string, Set<string>>>();
   constructor(readonly periods: PeriodInfo[]) {
-    for (const p of periods) this.byPeriod.set(p.id, new Map());
+    for (const p of periods) {
+      this.byPeriod.set(p.id, new Map());
+      this.info.set(p.id, p);
+    }
   }
   add(period: string, leafUnit: string | null, field: string, n = 1) {
     const m = this.byPeriod.get(period);
@@ -105,11 +117,15 @@ class Acc {
       c[field] = (c[field] ?? 0) + n;
     }
   }
-  /** A component has data for these leaf units: they (and their rollups) report in every period of its kinds, zero counts included. */
-  touchUnits(units: Iterable<string>, component: Indicator['component']) {
+  /**
+   * A component has data for these leaf units between `from` and `to`: they (and their rollups)
+   * report in every period of its kinds overlapping that span, zero counts included.
+   */
+  touchUnits(units: Iterable<string>, component: Indicator['component'], from: number, to: number) {
     const list = [...units];
+    if (!list.length || !(from <= to)) return;
     for (const p of this.periods) {
-      if (!KINDS_BY_COMPONENT[component].includes(p.kind)) continue;
+      if (!KINDS_BY_COMPONENT[component].includes(p.kind) || p.end <= from || p.start > to) continue;
       const m = this.byPeriod.get(p.id)!;
       let a = this.active.get(p.id);
       if (!a) this.active.set(p.id, (a = new Map()));
@@ -128,9 +144,15 @@ class Acc {
   }
 }
 
-/** For every period (of `kinds`) containing instant t: fn(period). Periods are few; a linear scan is fine. */
+/** For every computed period (of `kinds`) containing instant t: fn(period). */
+const LOOKUP = new WeakMap<PeriodInfo[], Map<string, PeriodInfo>>();
 function eachPeriodAt(periods: PeriodInfo[], kinds: readonly PeriodKind[], t: number, fn: (p: PeriodInfo) => void) {
-  for (const p of periods) if (t >= p.start && t < p.end && kinds.includes(p.kind)) fn(p);
+  let lookup = LOOKUP.get(periods);
+  if (!lookup) LOOKUP.set(periods, (lookup = new Map(periods.map((p) => [p.id, p]))));
+  for (const k of kinds) {
+    const p = lookup.get(periodOf(k, t));
+    if (p) fn(p);
+  }
 }
 
 // ── per-component accumulation ────────────────────────────────────────────────
@@ -240,7 +262,7 @@ function accDossiers(acc: Acc, periods: PeriodInfo[], dossiers: Dossier[]) {
       else if (d.dueAt < p.at + DAY) acc.add(p.id, d.unitId, 'due24h');
     }
   }
-  acc.touchUnits(units, 'services766');
+  acc.touchUnits(units, 'services766', Math.min(...dossiers.map((d) => d.receivedAt!)), Infinity);
 }
 
 const CLOSED = new Set(['resolved', 'published', 'not_responsible', 'duplicate', 'rejected', 'fixed', 'closed', 'unable_to_fix']);
@@ -252,9 +274,11 @@ async function accFeedback(exec: Executor, acc: Acc, periods: PeriodInfo[], from
     .from(feedbackCases)
     .where(sql`${feedbackCases.updatedAt} >= ${new Date(from - 60 * DAY)} OR ${feedbackCases.status} NOT IN (${sql.join([...CLOSED].map((c) => sql`${c}`), sql`, `)})`);
   let latest = 0;
+  let first = Infinity;
   const units = new Set<string>();
   for (const c of rows) {
     const received = c.receivedAt.getTime();
+    first = Math.min(first, received);
     const closedAt = CLOSED.has(c.status) ? c.updatedAt.getTime() : null;
     latest = Math.max(latest, c.updatedAt.getTime());
     const level = (['urgent', 'normal', 'complex'].includes(c.level) ? c.level : 'normal') as FeedbackLevel;
@@ -272,7 +296,7 @@ async function accFeedback(exec: Executor, acc: Acc, periods: PeriodInfo[], from
       if ((closedAt === null || closedAt >= p.at) && due < p.at) acc.add(p.id, c.unitId, 'fbOverdue');
     }
   }
-  acc.touchUnits(units, 'feedback');
+  acc.touchUnits(units, 'feedback', first, Infinity);
   return latest;
 }
 
@@ -280,10 +304,12 @@ async function accCyber(exec: Executor, acc: Acc, periods: PeriodInfo[], from: n
   const K = KINDS_BY_COMPONENT.cyberspace;
   const rows = await exec.select({ unitId: cyberMentions.unitId, publishedAt: cyberMentions.publishedAt, sentiment: cyberMentions.sentiment }).from(cyberMentions).where(gte(cyberMentions.publishedAt, new Date(from)));
   let latest = 0;
+  let first = Infinity;
   const units = new Set<string>();
   for (const m of rows) {
     const t = m.publishedAt.getTime();
     latest = Math.max(latest, t);
+    first = Math.min(first, t);
     if (m.unitId) units.add(m.unitId);
     eachPeriodAt(periods, K, t, (p) => {
       acc.add(p.id, m.unitId, 'mentions');
@@ -291,7 +317,7 @@ async function accCyber(exec: Executor, acc: Acc, periods: PeriodInfo[], from: n
       if (m.sentiment === 'positive') acc.add(p.id, m.unitId, 'positive');
     });
   }
-  acc.touchUnits(units, 'cyberspace');
+  acc.touchUnits(units, 'cyberspace', first, Infinity);
   return latest;
 }
 
@@ -323,7 +349,7 @@ async function accCameras(exec: Executor, acc: Acc, periods: PeriodInfo[], from:
       if (s <= p.at && e > p.at - 1) acc.add(p.id, a.unitId, 'camOffline');
     }
   }
-  acc.touchUnits(units, 'cameras');
+  acc.touchUnits(units, 'cameras', Math.min(now - 35 * DAY, ...offline.map((a) => a.raisedAt.getTime())), Infinity);
   return latest || now;
 }
 
@@ -331,11 +357,13 @@ async function accHealth(exec: Executor, acc: Acc, periods: PeriodInfo[], from: 
   const K = KINDS_BY_COMPONENT.health;
   const units = new Set<string>();
   let latest = 0;
+  let first = Infinity;
   // Health records: visits are flows (sum of months in the period); coverage is the last month's snapshot.
   const hr = await exec.select().from(kpiHealthRecords).where(gte(kpiHealthRecords.month, periodOf('month', from - 31 * DAY)));
   const lastMonthIn = new Map<string, string>(); // period|unit → month
   for (const r of hr) {
     const t = periodRange(r.month).start;
+    first = Math.min(first, t);
     latest = Math.max(latest, periodRange(r.month).end - 1);
     units.add(r.unitId);
     eachPeriodAt(periods, K, t, (p) => {
@@ -372,12 +400,13 @@ async function accHealth(exec: Executor, acc: Acc, periods: PeriodInfo[], from: 
   for (const c of children) {
     units.add(c.unitId);
     const birth = periodRange(c.birthDate).start;
+    first = Math.min(first, birth + ANTIGEN_DUE_DAYS.HepB0 * DAY);
     const g = given.get(c.childCode) ?? new Map<string, number>();
     for (const a of ANTIGENS) {
       const due = birth + ANTIGEN_DUE_DAYS[a] * DAY;
       const window = a === 'HepB0' ? DAY : due + 30 * DAY - birth; // HepB0: within 24 h of birth
       const t = g.get(a);
-      if (t === undefined && due < now && a !== 'HepB0' && now - birth < 2 * 365 * DAY) dues.push({ childCode: c.childCode, unitId: c.unitId, antigen: a, birthDate: c.birthDate, dueAt: due });
+      if (t === undefined && due < now && now - due <= WORKLIST_DAYS * DAY && a !== 'HepB0' && now - birth < 2 * 365 * DAY) dues.push({ childCode: c.childCode, unitId: c.unitId, antigen: a, birthDate: c.birthDate, dueAt: due });
       if (due > now) continue;
       eachPeriodAt(periods, K, due, (p) => {
         acc.add(p.id, c.unitId, `elig:${a}`);
@@ -401,13 +430,14 @@ async function accHealth(exec: Executor, acc: Acc, periods: PeriodInfo[], from: 
   for (const w of preg) {
     units.add(w.unitId);
     const t = periodRange(w.registeredOn).start;
+    first = Math.min(first, t);
     latest = Math.max(latest, t);
     eachPeriodAt(periods, K, t, (p) => {
       acc.add(p.id, w.unitId, 'pregnant');
       if (w.protected) acc.add(p.id, w.unitId, 'ttProtected');
     });
   }
-  acc.touchUnits(units, 'health');
+  acc.touchUnits(units, 'health', first, Infinity);
   return { latest, dues };
 }
 
@@ -442,7 +472,7 @@ async function accEducation(exec: Executor, acc: Acc, periods: PeriodInfo[]): Pr
       acc.add(p.id, r.unitId, 'solidClassrooms', r.solidClassrooms);
     }
   }
-  acc.touchUnits(units, 'education');
+  acc.touchUnits(units, 'education', -Infinity, Infinity);
   return latest;
 }
 

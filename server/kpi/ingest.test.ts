@@ -57,8 +57,15 @@ describe('KPI ingestion', () => {
     const body = await json(res);
     expect(body).toMatchObject({ dataset: 'education', format: 'csv', rows: 3, applied: true });
     expect(body.recompute.written).toBeGreaterThan(0);
+    // Trà Đốc's primary row is now ours (1 of 5 schools at standard); its other levels come from the demo seed.
+    const trdocRows = await db().select().from(kpiEducation).where(and(eq(kpiEducation.schoolYear, '2026-2027'), eq(kpiEducation.unitId, 'vn-2025:20920')));
+    expect(trdocRows.find((r) => r.level === 'primary')).toMatchObject({ schools: 5, schoolsStandard: 1, enrolled: 630 });
+    const std = trdocRows.reduce((s, r) => s + r.schoolsStandard, 0);
+    const schools = trdocRows.reduce((s, r) => s + r.schools, 0);
     const trdoc = await value('ed.schools_standard_pct', 'vn-2025:20920', '2026');
-    expect(trdoc).toMatchObject({ value: 20, numerator: 1, denominator: 5, state: 'red', periodKind: 'year' });
+    expect(trdoc).toMatchObject({ numerator: std, denominator: schools, periodKind: 'year' });
+    expect(trdoc.value).toBeCloseTo((std / schools) * 100, 3);
+    expect(trdoc.state).toBe(trdoc.value! >= 60 ? 'green' : trdoc.value! >= 40 ? 'amber' : 'red');
     const dist = await value('ed.solid_classrooms_pct', 'vn-2019:515', '2026-11');
     // Every education row in the district for the school year 2026-2027 (others may exist from the demo seed).
     const all = await db().select().from(kpiEducation).where(eq(kpiEducation.schoolYear, '2026-2027'));
@@ -144,15 +151,17 @@ describe('KPI ingestion', () => {
 
   it('keeps pre-2025 data reportable under both code lists', async () => {
     const hdr = 'code_list,unit_code,month,population,records,standardized,visits,visits_synced';
-    const res = await csv('/api/v1/kpi/import/health-records', [hdr, 'vn-2019,20900,2025-03,4000,3000,2000,500,400', 'vn-2019,20911,2025-03,3000,1500,1500,300,300', 'vn-2019,20932,2025-03,2000,1000,900,100,50', 'vn-2025,20900,2025-08,9000,8000,7000,900,800'].join('\n'));
+    const res = await csv('/api/v1/kpi/import/health-records', [hdr, 'vn-2019,20900,2024-03,4000,3000,2000,500,400', 'vn-2019,20911,2024-03,3000,1500,1500,300,300', 'vn-2019,20932,2024-03,2000,1000,900,100,50', 'vn-2025,20900,2025-08,9000,8000,7000,900,800'].join('\n'));
     expect(res.status, await res.clone().text()).toBe(200);
-    expect(await value('hl.ehr_coverage_pct', 'vn-2019:20900', '2025-03')).toMatchObject({ value: 75, numerator: 3000, denominator: 4000 }); // Trà Sơn
-    expect(await value('hl.ehr_coverage_pct', 'vn-2025:20900', '2025-03')).toMatchObject({ numerator: 4500, denominator: 7000 }); // Trà Sơn + Trà Dương → Trà My
-    expect(await value('hl.ehr_coverage_pct', 'vn-2025:20929', '2025-03')).toMatchObject({ value: 50 }); // Trà Ka → Trà Giáp
-    expect(await value('hl.ehr_coverage_pct', 'vn-2019:515', '2025-03')).toMatchObject({ numerator: 5500, denominator: 9000 });
+    // (2024: before the demo's health history, so these three rows are the only ones.)
+    expect(await value('hl.ehr_coverage_pct', 'vn-2019:20900', '2024-03')).toMatchObject({ value: 75, numerator: 3000, denominator: 4000, state: 'red' }); // Trà Sơn
+    expect(await value('hl.ehr_coverage_pct', 'vn-2025:20900', '2024-03')).toMatchObject({ numerator: 4500, denominator: 7000 }); // Trà Sơn + Trà Dương → Trà My
+    expect(await value('hl.ehr_coverage_pct', 'vn-2025:20929', '2024-03')).toMatchObject({ value: 50 }); // Trà Ka → Trà Giáp
+    expect(await value('hl.ehr_coverage_pct', 'vn-2019:515', '2024-03')).toMatchObject({ numerator: 5500, denominator: 9000 });
+    expect(await value('hl.ehr_coverage_pct', 'vn-2019:515', '2024')).toMatchObject({ numerator: 5500, denominator: 9000 });
     expect(await value('hl.visit_sync_pct', 'vn-2025:20900', '2025-08')).toMatchObject({ numerator: 800, denominator: 900 });
     expect(await value('hl.visit_sync_pct', 'vn-2019:20900', '2025-08')).toBeUndefined(); // after the merger: not split back
-    expect(await db().select().from(kpiHealthRecords).where(eq(kpiHealthRecords.month, '2025-03'))).toHaveLength(3);
+    expect(await db().select().from(kpiHealthRecords).where(eq(kpiHealthRecords.month, '2024-03'))).toHaveLength(3);
   });
 
   it('immunizations: overdue children enter the worklist and leave it when the dose is recorded', async () => {
