@@ -13,7 +13,10 @@ export function ScoreCard({ score, onShowDossiers }: { score: Score766; onShowDo
     <section className="kpi-panel kpi-score" data-testid="score-766" data-total={total ?? ''}>
       <header className="kpi-panel-head">
         <h2>
-          {t('kpi.score.title')} <small>{formatPeriod(score.period, t)}</small>
+          {t('kpi.score.title')}{' '}
+          <small>
+            {formatPeriod(score.period, t)} · {t('kpi.asOf')} {formatAsOf(score.asOf, lang)}
+          </small>
         </h2>
         <div className="kpi-score-total">
           {total != null ? (
@@ -55,9 +58,6 @@ export function ScoreCard({ score, onShowDossiers }: { score: Score766; onShowDo
           </p>
         ))}
       </div>
-      <p className="kpi-asof">
-        {t('kpi.asOf')} {formatAsOf(score.asOf, lang)}
-      </p>
     </section>
   );
 }

@@ -44,7 +44,8 @@ export function Tile({ tile, current, selected, onSelect }: { tile: KpiTile; cur
       </span>
       <span className="kpi-asof" data-testid="tile-asof">
         {tile.source === 'live' ? <b className="kpi-live">{t('kpi.live')}</b> : null} {stale ? `${formatPeriod(tile.period, t)} · ` : ''}
-        {t('kpi.asOf')} {formatAsOf(tile.asOf, lang)}
+        {tile.source === 'live' ? '' : `${t('kpi.asOf')} `}
+        {formatAsOf(tile.asOf, lang)}
       </span>
     </button>
   );

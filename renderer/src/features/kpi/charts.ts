@@ -17,6 +17,7 @@ export function rootPx(): number {
 export function drillOption(drill: KpiDrill, ind: Indicator, lang: string): ChartOption {
   const px = rootPx();
   const rows = [...drill.rows].reverse(); // ECharts draws the first category at the bottom
+  const axisMax = ind.unit === '%' ? 100 : Math.max(1, ...rows.map((r) => r.value ?? 0), ind.target ?? 0);
   return {
     animation: false,
     textStyle: { fontFamily: 'Noto Sans, DejaVu Sans, sans-serif', color: TEXT },
@@ -27,8 +28,13 @@ export function drillOption(drill: KpiDrill, ind: Indicator, lang: string): Char
       {
         type: 'bar',
         barMaxWidth: px * 1.3,
-        data: rows.map((r) => ({ value: r.value ?? undefined, itemStyle: { color: STATE_COLOR[r.state], borderRadius: 3 } })),
-        label: { show: true, position: 'right', color: TEXT, fontSize: px * 0.85, fontWeight: 'bold', formatter: (p) => formatValue(typeof p.value === 'number' ? p.value : null, ind.unit, lang) },
+        // Long bars carry their figure inside (dark on colour) so the target line never crosses it.
+        data: rows.map((r) => ({
+          value: r.value ?? undefined,
+          itemStyle: { color: STATE_COLOR[r.state], borderRadius: 3 },
+          label: r.value != null && r.value / axisMax > 0.3 ? { position: 'insideRight' as const, color: '#0b1220' } : { position: 'right' as const, color: TEXT },
+        })),
+        label: { show: true, fontSize: px * 0.85, fontWeight: 'bold', formatter: (p) => formatValue(typeof p.value === 'number' ? p.value : null, ind.unit, lang) },
         markLine:
           ind.target != null
             ? { symbol: 'none', silent: true, lineStyle: { color: TEXT, type: 'dashed', width: 2 }, label: { show: false }, data: [{ xAxis: ind.target }] }
