@@ -644,7 +644,9 @@ export async function recompute(w: Writer, opts: RecomputeOptions): Promise<Reco
   }
   const changed = rows.filter((r) => {
     const e = existing.get(r.id);
-    return !e || e.value !== r.value || e.numerator !== r.numerator || e.denominator !== r.denominator || e.state !== r.state || e.target !== r.target || (e.asOf?.toISOString() ?? null) !== r.asOf;
+    // "No data" that was never stored stays unstored (a missing row reads as no data on the boards).
+    if (!e) return r.value !== null;
+    return e.value !== r.value || e.numerator !== r.numerator || e.denominator !== r.denominator || e.state !== r.state || e.target !== r.target || (e.asOf?.toISOString() ?? null) !== r.asOf;
   });
   if (changed.length) await w.upsert('indicator_value', changed as unknown as Array<Record<string, unknown>>);
 
