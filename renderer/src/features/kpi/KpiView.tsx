@@ -83,15 +83,19 @@ export function KpiView({ layout }: { layout?: string }) {
   const loaded = useKpi<KpiBoard>(key, () => api.kpi.board({ board, scope }), BOARD_ENTITIES);
   const data = loaded.key === key ? loaded.value : null;
 
-  // Tiles are on screen: the mark the first-paint benchmark waits for.
+  // Tiles are on screen: the mark the first-paint benchmark waits for. The panels under them (charts,
+  // worklists: more queries and an ECharts init each) mount one frame later, so they never hold the
+  // tiles back.
+  const [panelsFor, setPanelsFor] = useState<string | null>(null);
   useEffect(() => {
     if (!data) return;
     const id = requestAnimationFrame(() => {
       document.documentElement.dataset.kpiBoard = data.board;
       performance.mark(`ioc:kpi-tiles:${data.board}`);
+      setPanelsFor(key);
     });
     return () => cancelAnimationFrame(id);
-  }, [data]);
+  }, [data, key]);
 
   const current = data?.period ?? periodOf(periodKind, new Date());
   const step = (dir: -1 | 1) => {
@@ -195,7 +199,9 @@ export function KpiView({ layout }: { layout?: string }) {
             ))}
           </div>
           {noData && <p className="kpi-empty muted">{t('kpi.empty')}</p>}
-          <div className="kpi-panels">
+          <div className="kpi-panels" data-ready={panelsFor === key}>
+            {panelsFor === key && (
+              <>
             {panels.score && data.score766 && <ScoreCard score={data.score766} />}
             {board === 'overview' && selectedTile && <DrillPanel key={selectedTile.indicator} tile={selectedTile} periodKind={periodKind} period={data.period} />}
             {drillTiles.map((tile) => (
@@ -205,6 +211,8 @@ export function KpiView({ layout }: { layout?: string }) {
             {panels.worklists.map((k) => (
               <WorklistPanel key={k} kind={k} unitId={unitId === DISTRICT_ID ? undefined : unitId} />
             ))}
+              </>
+            )}
           </div>
           <p className="kpi-footer muted">
             {t('kpi.asOf')} {formatAsOf(data.asOf, lang)} · {t('kpi.drill.hint')} · {t('kpi.keysHint')}
