@@ -24,6 +24,7 @@ import { DEFAULT_SLA_POLICY, slaClock, type FeedbackLevel } from '../../shared/f
 import type { Executor } from '../db/client';
 import { alerts, cameras, cyberMentions, dossierEvents, feedbackCases, immunizationDues, indicatorValues, kpiChildren, kpiEducation, kpiHealthRecords, kpiImmunizations, kpiPregnancies } from '../db/schema';
 import type { Writer } from '../sync/writer';
+import { ensureReportingUnits } from './reference';
 
 const DAY = 86_400_000;
 const MERGER_MS = periodRange(MERGER_DATE).start;
@@ -613,6 +614,7 @@ function periodInfos(periods: string[], now: number): PeriodInfo[] {
  */
 export async function recompute(w: Writer, opts: RecomputeOptions): Promise<RecomputeResult> {
   const t0 = performance.now();
+  await ensureReportingUnits(w);
   const now = opts.now.getTime();
   const ids = [...new Set(opts.periods ?? defaultPeriods(now, opts.days, opts.dailyDays))].filter((p) => periodRange(p).start <= now);
   const periods = periodInfos(ids, now);

@@ -12,6 +12,7 @@ import { agencies, kpiChildren, kpiEducation, kpiHealthRecords, kpiImmunizations
 import { withWriteTx, type WriteContext, type Writer } from '../sync/writer';
 import { CsvError, decodeText, parseCsv } from './csv';
 import { recompute, periodsTouched, type RecomputeResult } from './compute';
+import { ensureReportingUnits } from './reference';
 import { DATASETS, MAX_ERRORS, validateRows, type DatasetName, type EducationRow, type HealthRecordRow, type ImmunizationRow, type PregnancyRow, type RowError, type WaterReadingRow } from './datasets';
 import type { DossierEvent } from '../../shared/domain/entities';
 
@@ -184,6 +185,7 @@ export async function importDataset(ctx: WriteContext, input: ImportInput): Prom
     if (raw.format === 'csv') refErrors.forEach((e) => (e.line = raw.rows[e.row - 1]?.line));
     if (refErrors.length) throw new ImportError(refErrors);
     if (input.dryRun) return { dataset: input.dataset, format: raw.format, rows: v.rows.length, applied: false, recompute: null };
+    await ensureReportingUnits(w);
     const touched = await apply(w, input.dataset, v.rows);
     await w.tx.insert(kpiImportRuns).values({ id: randomUUID(), dataset: input.dataset, format: raw.format, rows: v.rows.length, actor: input.actor.username, at: input.now });
     await audit(w.tx, { userId: input.actor.userId, actor: input.actor.username, ip: input.actor.ip ?? null, action: `kpi.import.${input.dataset}`, target: input.dataset, args: { format: raw.format, rows: v.rows.length }, result: 'ok' });
