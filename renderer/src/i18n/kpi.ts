@@ -48,13 +48,13 @@ export const kpiVi = {
     hint: 'Chạm vào một ô chỉ số để xem theo địa bàn',
   },
   score: {
-    title: 'Bộ chỉ số 766',
-    of: '/ {{max}} điểm',
+    title: 'Điểm Bộ chỉ số 766',
+    of: '/ {{max}}',
     partial: 'Chưa đủ 5 nhóm: {{partial}} / {{max}} điểm',
     noData: 'Chưa có số liệu hồ sơ trong kỳ',
     groups: { transparency: 'Công khai, minh bạch', progress: 'Tiến độ giải quyết', digitization: 'Số hóa hồ sơ', online: 'Cung cấp DVC trực tuyến', satisfaction: 'Mức độ hài lòng' },
-    whatIfDue: 'Giải quyết đúng hạn {{count}} hồ sơ đến hạn trong 24 giờ → {{gain}} điểm',
-    whatIfLate: 'Giải quyết ngay {{count}} hồ sơ đã quá hạn → {{gain}} điểm',
+    whatIfDue: 'Xử lý đúng hạn {{count}} hồ sơ sắp đến hạn → {{gain}} điểm',
+    whatIfLate: 'Xử lý ngay {{count}} hồ sơ quá hạn → {{gain}} điểm',
     whatIfNone: 'Không còn hồ sơ đến hạn trong 24 giờ.',
   },
   worklists: {
@@ -135,12 +135,12 @@ export const kpiEn: typeof kpiVi = {
   },
   score: {
     title: 'Decision 766 score',
-    of: '/ {{max}} points',
+    of: '/ {{max}}',
     partial: 'Not all 5 groups: {{partial}} / {{max}} points',
     noData: 'No dossier figures in this period',
     groups: { transparency: 'Transparency', progress: 'Progress', digitization: 'Digitization', online: 'Online provision', satisfaction: 'Satisfaction' },
-    whatIfDue: 'Close the {{count}} dossiers due within 24 h on time → {{gain}} points',
-    whatIfLate: 'Close the {{count}} late dossiers now → {{gain}} points',
+    whatIfDue: 'Close {{count}} dossiers due in 24 h on time → {{gain}} pts',
+    whatIfLate: 'Close {{count}} late dossiers now → {{gain}} pts',
     whatIfNone: 'No dossiers due within 24 h.',
   },
   worklists: {

@@ -15,7 +15,7 @@ export function ScoreCard({ score, onShowDossiers }: { score: Score766; onShowDo
         <h2>
           {t('kpi.score.title')}{' '}
           <small>
-            {formatPeriod(score.period, t)} · {t('kpi.asOf')} {formatAsOf(score.asOf, lang)}
+            {formatPeriod(score.period, t)} · {formatAsOf(score.asOf, lang)}
           </small>
         </h2>
         <div className="kpi-score-total">

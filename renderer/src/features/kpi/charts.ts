@@ -17,12 +17,13 @@ export function rootPx(): number {
 export function drillOption(drill: KpiDrill, ind: Indicator, lang: string): ChartOption {
   const px = rootPx();
   const rows = [...drill.rows].reverse(); // ECharts draws the first category at the bottom
-  const axisMax = ind.unit === '%' ? 100 : Math.max(1, ...rows.map((r) => r.value ?? 0), ind.target ?? 0);
+  const axisMax = Math.max(1e-9, ...rows.map((r) => r.value ?? 0), ind.target ?? 0);
+  const scaleMax = ind.unit === '%' && axisMax > 60 ? 100 : axisMax;
   return {
     animation: false,
     textStyle: { fontFamily: 'Noto Sans, DejaVu Sans, sans-serif', color: TEXT },
     grid: { left: 8, right: px * 4.2, top: 6, bottom: 6, containLabel: true },
-    xAxis: { type: 'value', min: ind.unit === '%' ? 0 : undefined, max: ind.unit === '%' ? 100 : undefined, splitLine: { lineStyle: { color: LINE } }, axisLabel: { color: MUTED, fontSize: px * 0.75 } },
+    xAxis: { type: 'value', min: 0, max: ind.unit === '%' && axisMax > 60 ? 100 : undefined, splitLine: { lineStyle: { color: LINE } }, axisLabel: { color: MUTED, fontSize: px * 0.75 } },
     yAxis: { type: 'category', data: rows.map((r) => r.name.replace(/^(Xã|Thị trấn) /, '')), axisLabel: { color: TEXT, fontSize: px * 0.85, width: px * 9, overflow: 'truncate' }, axisLine: { lineStyle: { color: LINE } }, axisTick: { show: false } },
     series: [
       {
@@ -32,7 +33,7 @@ export function drillOption(drill: KpiDrill, ind: Indicator, lang: string): Char
         data: rows.map((r) => ({
           value: r.value ?? undefined,
           itemStyle: { color: STATE_COLOR[r.state], borderRadius: 3 },
-          label: r.value != null && r.value / axisMax > 0.3 ? { position: 'insideRight' as const, color: '#0b1220' } : { position: 'right' as const, color: TEXT },
+          label: r.value != null && r.value / scaleMax > 0.3 ? { position: 'insideRight' as const, color: '#0b1220' } : { position: 'right' as const, color: TEXT },
         })),
         label: { show: true, fontSize: px * 0.85, fontWeight: 'bold', formatter: (p) => formatValue(typeof p.value === 'number' ? p.value : null, ind.unit, lang) },
         markLine:
