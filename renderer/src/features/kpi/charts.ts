@@ -13,6 +13,13 @@ export function rootPx(): number {
   return parseFloat(getComputedStyle(document.documentElement).fontSize) || 18;
 }
 
+/** A round axis end a little above `x` (so the target line is inside the chart). */
+function niceMax(x: number): number {
+  if (!(x > 0)) return 1;
+  const step = 10 ** Math.floor(Math.log10(x * 1.1));
+  return Math.ceil((x * 1.1) / step) * step;
+}
+
 /** Horizontal bars per commune/agency, coloured by state, with the target as a dashed line. */
 export function drillOption(drill: KpiDrill, ind: Indicator, lang: string): ChartOption {
   const px = rootPx();
@@ -23,7 +30,7 @@ export function drillOption(drill: KpiDrill, ind: Indicator, lang: string): Char
     animation: false,
     textStyle: { fontFamily: 'Noto Sans, DejaVu Sans, sans-serif', color: TEXT },
     grid: { left: 8, right: px * 4.2, top: 6, bottom: 6, containLabel: true },
-    xAxis: { type: 'value', min: 0, max: ind.unit === '%' && axisMax > 60 ? 100 : undefined, splitLine: { lineStyle: { color: LINE } }, axisLabel: { color: MUTED, fontSize: px * 0.75 } },
+    xAxis: { type: 'value', min: 0, max: ind.unit === '%' && axisMax > 60 ? 100 : (v: { max: number }) => niceMax(Math.max(v.max, ind.target ?? 0)), splitLine: { lineStyle: { color: LINE } }, axisLabel: { color: MUTED, fontSize: px * 0.75 } },
     yAxis: { type: 'category', data: rows.map((r) => r.name.replace(/^(Xã|Thị trấn) /, '')), axisLabel: { color: TEXT, fontSize: px * 0.85, width: px * 9, overflow: 'truncate' }, axisLine: { lineStyle: { color: LINE } }, axisTick: { show: false } },
     series: [
       {
