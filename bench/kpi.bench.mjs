@@ -9,6 +9,7 @@
 //  - pageLoadToTilesMs (no goal): a fresh page navigated to `?view=kpi&board=…` until its tiles
 //    are on screen (includes loading the app and connecting).
 // Env: BENCH_RECOMPUTE_RUNS (3), BENCH_BOARD_RUNS (5), BENCH_PAGE_RUNS (3).
+/* global KeyboardEvent, requestAnimationFrame -- used inside page.evaluate (runs in Chromium) */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
