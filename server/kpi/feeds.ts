@@ -13,6 +13,7 @@ import { cyberFeedsSeen } from '../db/schema';
 import type { Logger } from '../log';
 import { withWriteTx, type WriteContext } from '../sync/writer';
 import { periodsTouched, recompute } from './compute';
+import { raiseSpikeAlerts } from './spike';
 
 export interface FeedConfig {
   id: string;
@@ -159,6 +160,7 @@ export async function pollFeeds(ctx: WriteContext, feeds: readonly FeedConfig[],
       await w.upsert('cyber_mention', mentions);
       result.mentions += mentions.length;
       await recompute(w, { now, periods: periodsTouched([...mentions.map((m) => Date.parse(m.publishedAt)), now.getTime()], now.getTime()) });
+      await raiseSpikeAlerts(w, now);
     });
   }
   return result;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, count, eq, inArray, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeLog, cyberMentions, immunizationDues, indicatorValues, kpiEducation, kpiHealthRecords, waterReadings, dossierEvents } from '../db/schema';
+import { alerts, changeLog, cyberMentions, immunizationDues, indicatorValues, kpiEducation, kpiHealthRecords, waterReadings, dossierEvents } from '../db/schema';
 import { type Harness, startHarness } from '../test/harness';
 
 const NOW = new Date('2026-11-20T03:00:00Z'); // 10:00 in Bắc Trà My
@@ -18,8 +18,13 @@ describe('KPI ingestion', () => {
   let leader: string;
   let feedServer: Server;
   let feedBase = '';
+  let spikeOn = false;
   beforeAll(async () => {
     feedServer = createServer((req, res) => {
+      if (req.url === '/spike.rss') {
+        const items = spikeOn ? Array.from({ length: 8 }, (_, i) => `<item><title>Sạt lở nghiêm trọng ở Trà Giáp, người dân bức xúc (${i + 1})</title><guid>spike-${i}</guid><pubDate>Fri, 20 Nov 2026 0${i}:30:00 +0700</pubDate></item>`).join('') : '';
+        return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Spike</title>${items}</channel></rss>`);
+      }
       const name = req.url === '/news.rss' ? 'news.rss.xml' : req.url === '/social.atom' ? 'social.atom.xml' : null;
       if (!name) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(fixture(name));
@@ -28,7 +33,7 @@ describe('KPI ingestion', () => {
     feedBase = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
     h = await startHarness({
       now: () => NOW,
-      kpi: { feeds: [{ id: 'news', url: `${feedBase}/news.rss` }, { id: 'social', url: `${feedBase}/social.atom` }, { id: 'down', url: `${feedBase}/missing.rss` }], recomputeEveryMs: 0, pollEveryMs: 0 },
+      kpi: { feeds: [{ id: 'news', url: `${feedBase}/news.rss` }, { id: 'social', url: `${feedBase}/social.atom` }, { id: 'down', url: `${feedBase}/missing.rss` }, { id: 'spike', url: `${feedBase}/spike.rss` }], recomputeEveryMs: 0, pollEveryMs: 0 },
     });
     [admin, operator, leader] = await Promise.all([h.login('admin'), h.login('operator'), h.login('leader')]);
   });
@@ -204,7 +209,7 @@ describe('KPI ingestion', () => {
     const before = (await value('cyber.mentions', 'vn-2019:515', '2026-W47'))?.value ?? 0;
     const res = await h.api('POST', '/api/v1/kpi/feeds/poll', { token: admin });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toMatchObject({ feeds: 3, items: 6, mentions: 5, failed: [{ feedId: 'down', error: 'HTTP 404' }] });
+    expect(res.body).toMatchObject({ feeds: 4, items: 6, mentions: 5, failed: [{ feedId: 'down', error: 'HTTP 404' }] });
     const m = await db().select().from(cyberMentions).where(inArray(cyberMentions.feedId, ['news', 'social']));
     const by = Object.fromEntries(m.map((x) => [x.url, x]));
     expect(by['http://127.0.0.1/tin/1']).toMatchObject({ unitId: 'vn-2025:20929', sentiment: 'negative', source: 'Báo Quảng Nam (bản thử)' });
@@ -217,6 +222,19 @@ describe('KPI ingestion', () => {
     const again = await h.api('POST', '/api/v1/kpi/feeds/poll', { token: admin });
     expect(again.body.mentions).toBe(0);
     expect(await db().select({ n: count() }).from(cyberMentions).where(inArray(cyberMentions.feedId, ['news', 'social']))).toEqual([{ n: 5 }]);
+  });
+
+  it('raises one cyber_spike alert when negative mentions about a commune jump above the 7-day baseline', async () => {
+    spikeOn = true;
+    const res = await h.api('POST', '/api/v1/kpi/feeds/poll', { token: admin });
+    expect(res.body.mentions).toBe(8);
+    const spikes = await db().select().from(alerts).where(eq(alerts.kind, 'cyber_spike'));
+    const giap = spikes.filter((a) => a.id === 'cyber-spike:vn-2025:20929:2026-11-20');
+    expect(giap).toHaveLength(1);
+    expect(giap[0]).toMatchObject({ unitId: 'vn-2025:20929', severity: 'critical', acknowledgedAt: null });
+    expect(giap[0].title).toContain('Xã Trà Giáp');
+    await h.api('POST', '/api/v1/kpi/feeds/poll', { token: admin });
+    expect((await db().select().from(alerts).where(eq(alerts.kind, 'cyber_spike'))).length).toBe(spikes.length);
   });
 
   it('refuses unknown datasets and non-row JSON', async () => {
