@@ -104,6 +104,8 @@ export const en: Messages = {
     water_station: 'Water-level stations',
     water_reading: 'Water-level readings',
     indicator_value: 'Indicator values',
+    immunization_due: 'Children overdue for a vaccine',
+    cyber_mention: 'Cyberspace mentions',
   },
   mosaic: {
     loading: 'Loading camera layout…',

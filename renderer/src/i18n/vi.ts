@@ -116,6 +116,8 @@ export const vi = {
     water_station: 'Trạm mực nước',
     water_reading: 'Số đo mực nước',
     indicator_value: 'Giá trị chỉ số',
+    immunization_due: 'Trẻ chậm tiêm chủng',
+    cyber_mention: 'Tin trên không gian mạng',
   },
   mosaic: {
     loading: 'Đang tải bố cục camera…',
