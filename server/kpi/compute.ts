@@ -59,9 +59,13 @@ export interface RecomputeResult {
 
 type Counts = Record<string, number>;
 
-/** Day periods are kept for the last 31 days (14-day sparklines + a month), weeks for 27 weeks, months and years for the whole window. */
-export const DAILY_DAYS = 31;
-export const WEEKLY_DAYS = 27 * 7;
+/**
+ * A recompute covers days for the last 16 days and weeks for the last 14 (the boards' 14-day /
+ * 12-week sparklines plus the period before), months and years for the whole window. Older day/week
+ * rows written by earlier runs stay stored, so history accumulates as the server runs.
+ */
+export const DAILY_DAYS = 16;
+export const WEEKLY_DAYS = 14 * 7;
 /** The overdue-vaccine worklist keeps doses that fell due in the last 180 days (catch-up is still useful). */
 export const WORKLIST_DAYS = 180;
 

@@ -35,7 +35,7 @@ const OLD_SHARE: Record<string, number> = {
   '20929': 0.56, '20932': 0.44,
 };
 
-export const KPI_DEMO = { dossierEvents: 12_000, days: 365 } as const;
+export const KPI_DEMO = { dossierEvents: 9_000, days: 365 } as const;
 
 interface Unit {
   id: string;
@@ -67,7 +67,7 @@ export function demoDossiers(s: SeedContext, rng: Prng): DossierEvent[] {
   for (let day = 0; out.length < KPI_DEMO.dossierEvents; day++) {
     const dayStart = periodRange(periodOf('day', s.now - day * DAY)).start;
     const dow = new Date(dayStart + 7 * HOUR).getUTCDay();
-    const perDay = dow === 0 ? 0.3 : dow === 6 ? 3 : 13;
+    const perDay = dow === 0 ? 0.3 : dow === 6 ? 2 : 10;
     const count = Math.max(0, Math.round(perDay + (rng.next() - 0.5) * perDay * 0.6));
     for (let k = 0; k < count && out.length < KPI_DEMO.dossierEvents; k++) {
       const u = pickUnit(rng, dayStart >= MERGER ? units : unitsAt(s, dayStart));
