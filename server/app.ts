@@ -14,6 +14,8 @@ import { adminUnits, facilities, serverMeta } from './db/schema';
 import { installErrorHandling } from './http/errors';
 import { registerRoutes } from './http/route-table';
 import { installTextGuard } from './http/text-guard';
+import { DEFAULT_KEYWORD_PACKS } from './kpi/feeds';
+import { feedsFromEnv, KpiScheduler, type KpiOptions } from './kpi/scheduler';
 import { type Logger, type LogLevel, safeLogger, silentLogger } from './log';
 import { DAY_MS, DEFAULT_REOPEN_WINDOW_MS, DEFAULT_SLA_POLICY, slaPolicy, type SlaTarget } from '../shared/feedback';
 import { backfillFeedback } from './feedback/backfill';
@@ -27,6 +29,7 @@ import { adminRoutes } from './routes/admin.routes';
 import { cameraRoutes } from './routes/cameras.routes';
 import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
+import { kpiRoutes } from './routes/kpi.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { DEFAULT_DEMO_PASSWORD, seedDemo, topUpDemoFacilities } from './seed/demo-seed';
 import { seedOpen311 } from './seed/open311-seed';
@@ -80,6 +83,8 @@ export interface StartServerOptions {
     /** POSTs per API key per minute (default 60; a key may carry its own). */
     rateLimitPerMin?: number;
   };
+  /** KPI computation and cyberspace feeds (server/kpi); feeds default to env IOC_KPI_FEEDS. */
+  kpi?: KpiOptions;
 }
 
 export interface RunningServer {
@@ -163,6 +168,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const auth = new AuthService(db, now, (opts.sessionHours ?? 12) * 3_600_000, new LoginRateLimiter(() => now().getTime()));
     const live = new LiveChannel(feed);
     const push = new PushService(ctx, now, log, opts.pushHooks, feedback);
+    const kpi = new KpiScheduler(ctx, now, { ...opts.kpi, feeds: opts.kpi?.feeds ?? feedsFromEnv(process.env.IOC_KPI_FEEDS), keywordPacks: opts.kpi?.keywordPacks ?? DEFAULT_KEYWORD_PACKS }, log);
+    cleanup.push(() => kpi.stop());
 
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, exposeHeadRoutes: false, forceCloseConnections: true, return503OnClosing: true });
     const routes: RunningServer['routes'] = [];
@@ -175,6 +182,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     installErrorHandling(app, log);
     installTextGuard(app);
     installImageParser(app);
+    // Dataset imports (server/routes/kpi.routes.ts) take CSV as raw bytes: the importer decodes and
+    // reports bad encodings itself.
+    app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     registerRoutes(
       app,
       [
@@ -184,6 +194,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
         ...adminRoutes(db, now),
         ...cameraRoutes(ctx),
         ...feedbackRoutes({ db, media }),
+        ...kpiRoutes(ctx, now, kpi),
       ],
       auth,
     );
@@ -200,6 +211,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const host = opts.host ?? DEFAULT_HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+    kpi.start();
     let simulator: Simulator | null = null;
     if (opts.simulate) {
       simulator = new Simulator(ctx, now, typeof opts.simulate === 'object' ? opts.simulate.intervalMs : 5000, log, feedback);

@@ -43,7 +43,7 @@ export async function buildServer({ quiet = false } = {}) {
       minify: false,
       sourcemap: true,
       rollupOptions: {
-        input: { cli: 'server/cli.ts', 'bench-sync': 'server/bench/sync-bench.ts', 'bench-seed': 'server/bench/bench-seed.ts' },
+        input: { cli: 'server/cli.ts', 'bench-sync': 'server/bench/sync-bench.ts', 'bench-seed': 'server/bench/bench-seed.ts', 'bench-kpi': 'server/bench/kpi-bench.ts' },
         external: isExternal,
         output: { format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { appContract, type AppImpl } from '../../shared/contracts';
 import { systemContract } from '../../shared/contracts/system.contract';
@@ -7,6 +8,7 @@ import { CentralService, type CentralOptions } from '../services/central/central
 import { ConfigStore } from '../services/config/config.service';
 import { FeedbackService } from '../services/feedback/feedback.service';
 import { MapService } from '../services/map/map.service';
+import { KpiService } from '../services/kpi/kpi.service';
 import { MosaicService } from '../services/mosaic/mosaic.service';
 import type { HealthReport } from '../services/system/health.service';
 import type { Camera } from '../../shared/domain/entities';
@@ -28,6 +30,8 @@ export interface AppServicesOptions {
   log: Logger;
   /** Central server link: a configured URL, or how to run the embedded one. */
   central: Pick<CentralOptions, 'serverUrl' | 'embedded' | 'cipher' | 'syncOptions'>;
+  /** Where KPI CSV exports are written (default: ~/Downloads in the desktop app, none in the host). */
+  exportDir?: string;
   /** Camera ingest (ffmpeg StreamHub + stream server); absent in tests that do not need video. */
   streams?: (deps: { dataDir: string; log: Logger; cameras: () => Camera[] }) => StreamsFacade;
 }
@@ -79,6 +83,14 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     mediaDir: join(opts.dataDir, 'feedback-media'),
     serverAuth: () => central.serverAuth(),
     retryRejected: (mutationId) => void central.retryRejected(mutationId),
+  });
+  const kpi = new KpiService({
+    db: () => central.cacheConnection(),
+    cacheAsOf: () => central.status().asOf,
+    feedbackQuery: (input) => feedback.query(input),
+    // The desktop app saves exports to the user's Downloads; the host's page downloads the text itself.
+    exportDir: () => opts.exportDir ?? (opts.runtime === 'electron' ? join(homedir(), 'Downloads') : null),
+    log: opts.log,
   });
   const cameras = () => central.cameras();
   const mosaic = new MosaicService({ config, bus, log: opts.log, cameras });
@@ -166,6 +178,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       act: (input) => feedback.act(input.name, input.args),
       attachPhoto: (input) => feedback.attachPhoto(input.type, input.dataBase64),
       photo: (input) => feedback.photo(input.ref),
+    },
+    kpi: {
+      board: (input) => kpi.board(input.board, input.scope),
+      drill: (input) => kpi.drill(input),
+      worklist: (input) => kpi.worklist(input),
+      exportCsv: (input) => kpi.exportCsv(input),
     },
     mosaic: {
       getState: (input) => mosaic.get(input.displayId),

@@ -27,7 +27,7 @@ describe('openCacheDb', () => {
 
   it('matches the drizzle schema column for column (migrations and schema.ts cannot drift)', () => {
     const db = openCacheDb(join(dir, 'cache.db'));
-    for (const table of [schema.cacheRows, schema.syncState, schema.outbox, schema.optimistic, schema.rejected, schema.session, schema.feedbackQueue]) {
+    for (const table of [schema.cacheRows, schema.syncState, schema.outbox, schema.optimistic, schema.rejected, schema.session, schema.feedbackQueue, schema.kpiValues, schema.kpiDossiers]) {
       const cfg = getTableConfig(table);
       const info = db.sqlite.prepare(`PRAGMA table_info(${cfg.name})`).all() as Array<{ name: string; notnull: number; pk: number }>;
       const pkCols = new Set(cfg.primaryKeys.flatMap((pk) => pk.columns.map((c) => c.name)));

@@ -167,6 +167,93 @@ export const MIGRATIONS: readonly Migration[] = [
         END;
       `),
   },
+  {
+    // KPI boards (issue 7). A year of indicator values for every unit is ~400k rows: reading them
+    // through json_extract on every board open is too slow, so triggers keep their numbers in
+    // kpi_values (indexed by indicator, unit, period kind, period). Dossier events fold into one row
+    // per dossier in kpi_dossiers (received, due, done) for the due-soon worklist, the agency
+    // drill-down and the 766 what-if. Instants are stored as epoch ms (offsets in the ISO strings
+    // differ, so the strings do not sort as instants).
+    version: 5,
+    name: 'kpi-values-and-dossiers',
+    up: (db) => {
+      const ms = (e: string) => `CAST(unixepoch(${e}, 'subsec') * 1000 AS INTEGER)`;
+      const j = (r: string, f: string) => `json_extract(${r}.data, '$.${f}')`;
+      const kind = (p: string) =>
+        `CASE WHEN ${p} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN 'day' WHEN ${p} GLOB '[0-9][0-9][0-9][0-9]-W[0-9][0-9]' THEN 'week' ` +
+        `WHEN ${p} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' THEN 'month' WHEN ${p} GLOB '[0-9][0-9][0-9][0-9]' THEN 'year' ELSE 'other' END`;
+      const kvCols = (r: string) =>
+        `${r}.id, ${j(r, 'indicator')}, coalesce(${j(r, 'unitId')}, ''), ${kind(j(r, 'period'))}, ${j(r, 'period')}, ${j(r, 'value')}, ${j(r, 'numerator')}, ${j(r, 'denominator')}, ${j(r, 'computedAt')}, ${j(r, 'asOf')}`;
+      const kvUpsert = `INSERT INTO kpi_values (id, indicator, unit_id, kind, period, value, numerator, denominator, computed_at, as_of) VALUES (${kvCols('new')})
+        ON CONFLICT (id) DO UPDATE SET indicator = excluded.indicator, unit_id = excluded.unit_id, kind = excluded.kind, period = excluded.period, value = excluded.value,
+          numerator = excluded.numerator, denominator = excluded.denominator, computed_at = excluded.computed_at, as_of = excluded.as_of;`;
+      const DONE = `('completed_early', 'completed_on_time', 'completed_late', 'returned')`;
+      // Rebuild one dossier from its events (a handful of rows through de_dossier).
+      const rebuild = (dossier: string) => `
+        DELETE FROM kpi_dossiers WHERE dossier_id = ${dossier};
+        INSERT INTO kpi_dossiers (dossier_id, procedure, unit_id, agency_id, online, received_at, due_at, done_at, done_kind, synced)
+          SELECT ${dossier}, max(${j('e', 'procedure')}), max(${j('e', 'unitId')}), max(${j('e', 'agencyId')}), max(${j('e', 'online')}),
+            min(CASE WHEN ${j('e', 'kind')} = 'received' THEN ${ms(j('e', 'at'))} END),
+            max(${ms(j('e', 'dueAt'))}),
+            min(CASE WHEN ${j('e', 'kind')} IN ${DONE} THEN ${ms(j('e', 'at'))} END),
+            max(CASE WHEN ${j('e', 'kind')} IN ${DONE} THEN ${j('e', 'kind')} END),
+            max(${j('e', 'kind')} = 'synced_national')
+          FROM cache_rows e INDEXED BY de_dossier WHERE e.entity = 'dossier_event' AND ${j('e', 'dossierId')} = ${dossier}
+          HAVING count(*) > 0;`;
+      db.exec(`
+        CREATE TABLE kpi_values (
+          id TEXT PRIMARY KEY NOT NULL,
+          indicator TEXT NOT NULL,
+          unit_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          period TEXT NOT NULL,
+          value REAL,
+          numerator REAL,
+          denominator REAL,
+          computed_at TEXT,
+          as_of TEXT
+        );
+        CREATE INDEX kv_lookup ON kpi_values (indicator, unit_id, kind, period);
+        CREATE INDEX kv_period ON kpi_values (indicator, kind, period, unit_id);
+        CREATE TRIGGER kpi_values_insert AFTER INSERT ON cache_rows WHEN new.entity = 'indicator_value' BEGIN ${kvUpsert} END;
+        CREATE TRIGGER kpi_values_update AFTER UPDATE ON cache_rows WHEN new.entity = 'indicator_value' BEGIN ${kvUpsert} END;
+        CREATE TRIGGER kpi_values_delete AFTER DELETE ON cache_rows WHEN old.entity = 'indicator_value' BEGIN DELETE FROM kpi_values WHERE id = old.id; END;
+        INSERT INTO kpi_values (id, indicator, unit_id, kind, period, value, numerator, denominator, computed_at, as_of)
+          SELECT ${kvCols('c')} FROM cache_rows c WHERE c.entity = 'indicator_value';
+
+        CREATE INDEX de_dossier ON cache_rows (json_extract(data, '$.dossierId')) WHERE entity = 'dossier_event';
+        CREATE TABLE kpi_dossiers (
+          dossier_id TEXT PRIMARY KEY NOT NULL,
+          procedure TEXT,
+          unit_id TEXT,
+          agency_id TEXT,
+          online INTEGER,
+          received_at INTEGER,
+          due_at INTEGER,
+          done_at INTEGER,
+          done_kind TEXT,
+          synced INTEGER
+        );
+        CREATE INDEX kd_open_due ON kpi_dossiers (due_at) WHERE done_at IS NULL;
+        CREATE INDEX kd_agency ON kpi_dossiers (agency_id, due_at);
+        CREATE INDEX kd_unit ON kpi_dossiers (unit_id, due_at);
+        CREATE TRIGGER kpi_dossiers_insert AFTER INSERT ON cache_rows WHEN new.entity = 'dossier_event' BEGIN ${rebuild(j('new', 'dossierId'))} END;
+        CREATE TRIGGER kpi_dossiers_update AFTER UPDATE ON cache_rows WHEN new.entity = 'dossier_event' BEGIN
+          ${rebuild(j('old', 'dossierId'))}
+          ${rebuild(j('new', 'dossierId'))}
+        END;
+        CREATE TRIGGER kpi_dossiers_delete AFTER DELETE ON cache_rows WHEN old.entity = 'dossier_event' BEGIN ${rebuild(j('old', 'dossierId'))} END;
+        INSERT INTO kpi_dossiers (dossier_id, procedure, unit_id, agency_id, online, received_at, due_at, done_at, done_kind, synced)
+          SELECT ${j('e', 'dossierId')}, max(${j('e', 'procedure')}), max(${j('e', 'unitId')}), max(${j('e', 'agencyId')}), max(${j('e', 'online')}),
+            min(CASE WHEN ${j('e', 'kind')} = 'received' THEN ${ms(j('e', 'at'))} END),
+            max(${ms(j('e', 'dueAt'))}),
+            min(CASE WHEN ${j('e', 'kind')} IN ${DONE} THEN ${ms(j('e', 'at'))} END),
+            max(CASE WHEN ${j('e', 'kind')} IN ${DONE} THEN ${j('e', 'kind')} END),
+            max(${j('e', 'kind')} = 'synced_national')
+          FROM cache_rows e WHERE e.entity = 'dossier_event' AND ${j('e', 'dossierId')} IS NOT NULL GROUP BY ${j('e', 'dossierId')};
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -21,7 +21,48 @@ export const cacheRows = sqliteTable(
     primaryKey({ columns: [t.entity, t.id] }),
     // Migration 3: case history is looked up per case.
     index('ce_case').on(sql.raw(`json_extract(data, '$.caseId')`), sql.raw(`json_extract(data, '$.at')`)).where(sql`${t.entity} = 'case_event'`),
+    // Migration 5: a dossier's events are folded into kpi_dossiers by its id.
+    index('de_dossier').on(sql.raw(`json_extract(data, '$.dossierId')`)).where(sql`${t.entity} = 'dossier_event'`),
   ],
+);
+
+/** The numbers of every cached indicator_value row, kept by triggers on cache_rows (migration 5). */
+export const kpiValues = sqliteTable(
+  'kpi_values',
+  {
+    id: text('id').primaryKey(),
+    indicator: text('indicator').notNull(),
+    /** '' when the row has no unit. */
+    unitId: text('unit_id').notNull(),
+    /** day | week | month | year (from the period's shape), or 'other'. */
+    kind: text('kind').notNull(),
+    period: text('period').notNull(),
+    value: real('value'),
+    numerator: real('numerator'),
+    denominator: real('denominator'),
+    computedAt: text('computed_at'),
+    asOf: text('as_of'),
+  },
+  (t) => [index('kv_lookup').on(t.indicator, t.unitId, t.kind, t.period), index('kv_period').on(t.indicator, t.kind, t.period, t.unitId)],
+);
+
+/** One row per dossier folded from its dossier_event rows by triggers (migration 5); instants in epoch ms. */
+export const kpiDossiers = sqliteTable(
+  'kpi_dossiers',
+  {
+    dossierId: text('dossier_id').primaryKey(),
+    procedure: text('procedure'),
+    unitId: text('unit_id'),
+    agencyId: text('agency_id'),
+    online: integer('online'),
+    receivedAt: integer('received_at'),
+    dueAt: integer('due_at'),
+    /** First completion or return; null while the dossier is open. */
+    doneAt: integer('done_at'),
+    doneKind: text('done_kind'),
+    synced: integer('synced'),
+  },
+  (t) => [index('kd_open_due').on(t.dueAt).where(sql`${t.doneAt} IS NULL`), index('kd_agency').on(t.agencyId, t.dueAt), index('kd_unit').on(t.unitId, t.dueAt)],
 );
 
 /**

@@ -21,6 +21,12 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'POST /api/v1/media': ['operator', 'leader', 'admin'],
   'GET /api/v1/admin/routing-rules': ['admin'],
   'PUT /api/v1/admin/routing-rules': ['admin'],
+  // KPI ingestion and computation (issue 7)
+  'POST /api/v1/kpi/import/:dataset': ['operator', 'admin'],
+  'POST /api/v1/kpi/dossier-events': ['admin'],
+  'POST /api/v1/kpi/water-readings': ['operator', 'admin'],
+  'POST /api/v1/kpi/recompute': ['admin'],
+  'POST /api/v1/kpi/feeds/poll': ['admin'],
   // Open311 GeoReport v2: the citizen-facing API (POST requests checks its own api_key)
   'GET /open311/v2/discovery.json': 'public',
   'GET /open311/v2/discovery.xml': 'public',

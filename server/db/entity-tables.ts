@@ -16,6 +16,8 @@ export const ENTITY_TABLES = {
   water_reading: t.waterReadings,
   indicator_value: t.indicatorValues,
   facility: t.facilities,
+  immunization_due: t.immunizationDues,
+  cyber_mention: t.cyberMentions,
 } as const satisfies Record<Entity, PgTable>;
 
 export type EntityRow = Record<string, unknown> & { id: string };

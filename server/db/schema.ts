@@ -119,6 +119,10 @@ export const dossierEvents = pgTable('dossier_events', {
   online: boolean('online').notNull(),
   at: ts('at').notNull(),
   dueAt: ts('due_at'),
+  digitized: boolean('digitized'),
+  hasFee: boolean('has_fee'),
+  paidOnline: boolean('paid_online'),
+  rating: integer('rating'),
 });
 
 export const alerts = pgTable('alerts', {
@@ -159,6 +163,35 @@ export const indicatorValues = pgTable('indicator_values', {
   numerator: doublePrecision('numerator'),
   denominator: doublePrecision('denominator'),
   computedAt: ts('computed_at').notNull(),
+  periodKind: text('period_kind'),
+  target: doublePrecision('target'),
+  state: text('state'),
+  asOf: ts('as_of'),
+});
+
+export const immunizationDues = pgTable('immunization_dues', {
+  id: text('id').primaryKey(),
+  childCode: text('child_code').notNull(),
+  unitId: text('unit_id'),
+  antigen: text('antigen').notNull(),
+  birthDate: text('birth_date').notNull(),
+  dueAt: ts('due_at').notNull(),
+  computedAt: ts('computed_at').notNull(),
+  resolvedAt: ts('resolved_at'),
+});
+
+export const cyberMentions = pgTable('cyber_mentions', {
+  id: text('id').primaryKey(),
+  feedId: text('feed_id').notNull(),
+  source: text('source').notNull(),
+  url: text('url'),
+  title: text('title').notNull(),
+  summary: text('summary'),
+  publishedAt: ts('published_at').notNull(),
+  unitId: text('unit_id'),
+  keywords: jsonb('keywords').$type<string[]>().notNull(),
+  sentiment: text('sentiment').notNull(),
+  score: doublePrecision('score').notNull(),
 });
 
 // 0004_map_facilities.sql
@@ -320,3 +353,77 @@ export const routingRules = pgTable('routing_rules', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
   updatedBy: text('updated_by'),
 });
+// KPI datasets (migration 0005, server-only: the computation reads them) ----------------------
+export const kpiChildren = pgTable('kpi_children', {
+  childCode: text('child_code').primaryKey(),
+  unitId: text('unit_id').notNull(),
+  birthDate: date('birth_date', { mode: 'string' }).notNull(),
+});
+
+export const kpiImmunizations = pgTable(
+  'kpi_immunizations',
+  {
+    childCode: text('child_code').notNull(),
+    antigen: text('antigen').notNull(),
+    givenOn: date('given_on', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.childCode, t.antigen] })],
+);
+
+export const kpiPregnancies = pgTable('kpi_pregnancies', {
+  womanCode: text('woman_code').primaryKey(),
+  unitId: text('unit_id').notNull(),
+  registeredOn: date('registered_on', { mode: 'string' }).notNull(),
+  ttDoses: integer('tt_doses').notNull(),
+  protected: boolean('protected').notNull(),
+});
+
+export const kpiHealthRecords = pgTable(
+  'kpi_health_records',
+  {
+    unitId: text('unit_id').notNull(),
+    month: text('month').notNull(),
+    population: integer('population').notNull(),
+    records: integer('records').notNull(),
+    standardized: integer('standardized').notNull(),
+    visits: integer('visits').notNull(),
+    visitsSynced: integer('visits_synced').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.month] })],
+);
+
+export const kpiEducation = pgTable(
+  'kpi_education',
+  {
+    unitId: text('unit_id').notNull(),
+    schoolYear: text('school_year').notNull(),
+    level: text('level').notNull(),
+    agePopulation: integer('age_population').notNull(),
+    enrolled: integer('enrolled').notNull(),
+    dropouts: integer('dropouts').notNull(),
+    schools: integer('schools').notNull(),
+    schoolsStandard: integer('schools_standard').notNull(),
+    classrooms: integer('classrooms').notNull(),
+    solidClassrooms: integer('solid_classrooms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.schoolYear, t.level] })],
+);
+
+export const kpiImportRuns = pgTable('kpi_import_runs', {
+  id: text('id').primaryKey(),
+  dataset: text('dataset').notNull(),
+  format: text('format').notNull(),
+  rows: integer('rows').notNull(),
+  actor: text('actor').notNull(),
+  at: ts('at').notNull().defaultNow(),
+});
+
+export const cyberFeedsSeen = pgTable(
+  'cyber_feeds_seen',
+  {
+    feedId: text('feed_id').notNull(),
+    itemKey: text('item_key').notNull(),
+    seenAt: ts('seen_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.feedId, t.itemKey] })],
+);

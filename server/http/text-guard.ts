@@ -12,6 +12,7 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 export function findUnstorableText(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return UNSTORABLE.test(value);
   if (value === null || typeof value !== 'object' || depth > 200) return false;
+  if (value instanceof Uint8Array) return false; // raw bodies (CSV imports) are checked by their decoder
   if (Array.isArray(value)) return value.some((v) => findUnstorableText(v, depth + 1));
   return Object.entries(value).some(([k, v]) => UNSTORABLE.test(k) || findUnstorableText(v, depth + 1));
 }

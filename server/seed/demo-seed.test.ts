@@ -131,6 +131,39 @@ describe('demo seed', () => {
     } finally {
       await other.close();
     }
+  }, 180_000); // a second full seed (a year of KPI data): slow on a loaded 2-core CI machine
+
+  it('computes a year of KPIs for every unit: plausible, lower coverage up the valleys, pre-merger history under both lists', async () => {
+    const iv = async (indicator: string, unitId: string, period: string) =>
+      (await rowsOf<{ value: number | null; numerator: number | null; denominator: number | null; state: string }>(h.server.db.orm, sql`SELECT value, numerator, denominator, state FROM indicator_values WHERE indicator = ${indicator} AND unit_id = ${unitId} AND period = ${period}`))[0];
+    const counts = await rowsOf<{ period_kind: string; n: string }>(h.server.db.orm, sql`SELECT period_kind, count(*)::text AS n FROM indicator_values GROUP BY period_kind`);
+    expect(Object.fromEntries(counts.map((c) => [c.period_kind, Number(c.n) > 0]))).toEqual({ day: true, week: true, month: true, year: true });
+    // 12 months of dossiers in the district, the 766 score in a plausible band.
+    const months = await rowsOf<{ period: string }>(h.server.db.orm, sql`SELECT period FROM indicator_values WHERE indicator = 'dvc.received' AND unit_id = 'vn-2019:515' AND period_kind = 'month' AND value > 0`);
+    expect(months.length).toBeGreaterThanOrEqual(12);
+    const score = await iv('dvc.score766', 'vn-2019:515', '2026-10');
+    expect(score.value).toBeGreaterThan(60);
+    expect(score.value).toBeLessThan(98);
+    // Remote Trà Giáp (Ca Dong) lower than the town Trà My: immunization, EHR, online dossiers; more drop-out.
+    for (const [code, dir] of [['hl.cov.dtp3', 1], ['hl.ehr_coverage_pct', 1], ['dvc.online_pct', 1], ['ed.dropout_pct', -1]] as const) {
+      const town = await iv(code, 'vn-2025:20900', '2026');
+      const remote = await iv(code, 'vn-2025:20929', '2026');
+      expect(dir * (town.value! - remote.value!), code).toBeGreaterThan(0);
+    }
+    // The district is Σ numerators / Σ denominators of its communes.
+    const communes = await rowsOf<{ n: number; d: number }>(h.server.db.orm, sql`SELECT sum(numerator) AS n, sum(denominator) AS d FROM indicator_values WHERE indicator = 'hl.cov.mr9' AND period = '2026' AND unit_id LIKE 'vn-2025:%'`);
+    const district = await iv('hl.cov.mr9', 'vn-2019:515', '2026');
+    expect([district.numerator, district.denominator]).toEqual([Number(communes[0].n), Number(communes[0].d)]);
+    // Before July 2025: the 13 old units report, and roll up into the 2025 communes.
+    const old = await rowsOf<{ unit_id: string; numerator: number }>(h.server.db.orm, sql`SELECT unit_id, numerator FROM indicator_values WHERE indicator = 'hl.ehr_coverage_pct' AND period = '2025-03' AND unit_id LIKE 'vn-2019:20%'`);
+    expect(old).toHaveLength(13);
+    const traMy = await iv('hl.ehr_coverage_pct', 'vn-2025:20900', '2025-03');
+    expect(traMy.numerator).toBe(old.filter((o) => ['vn-2019:20899', 'vn-2019:20900', 'vn-2019:20911', 'vn-2019:20914'].includes(o.unit_id)).reduce((s, o) => s + o.numerator, 0));
+    expect(await iv('hl.ehr_coverage_pct', 'vn-2019:20900', '2026-10')).toBeUndefined();
+    // Worklists: children overdue for a vaccine, dossiers due within 24 h.
+    expect(replica.tables.get('immunization_due')!.size).toBeGreaterThan(50);
+    expect((await iv('dvc.due_24h', 'vn-2019:515', '2026-11-20')).value).toBeGreaterThan(0);
+    expect(replica.tables.get('cyber_mention')!.size).toBeGreaterThan(1000);
   });
 
   it('adds the facilities to a demo database seeded before they existed, once', async () => {

@@ -1,5 +1,5 @@
 import { findCategory } from '../../shared/feedback/categories';
-import type { AdminUnit, Alert, Camera, DossierEvent, FeedbackCase, IndicatorValue, WaterReading, WaterStation } from '../../shared/domain/entities';
+import type { Alert, Camera, FeedbackCase, WaterReading, WaterStation } from '../../shared/domain/entities';
 import { upsertUser } from '../auth/users';
 import type { EntityRow } from '../db/entity-tables';
 import { serverMeta } from '../db/schema';
@@ -9,10 +9,12 @@ import { CaseStory } from '../feedback/story';
 import { demoPhotoRefs } from './demo-photos';
 import type { Writer } from '../sync/writer';
 import { buildAdminUnits } from './admin-units';
-import { AGENCIES, CAMERAS, CASE_CATEGORIES, COMMUNES, INDICATORS, PROCEDURES, VILLAGES, WATER_STATIONS } from './catalog';
+import { defaultPeriods, recompute } from '../kpi/compute';
+import { AGENCIES, CAMERAS, CASE_CATEGORIES, COMMUNES, VILLAGES, WATER_STATIONS } from './catalog';
 import { type DistrictData, loadDistrictData } from './district-data';
 import { buildFacilities } from './facilities';
 import { type LonLat, pointInside } from './geo';
+import { demoPeriods, KPI_DEMO, seedKpiData } from './kpi-seed';
 import { Prng } from './prng';
 
 /** What the demo seed writes; deterministic (tests assert these). */
@@ -21,11 +23,10 @@ export const DEMO_COUNTS = {
   agency: AGENCIES.length,
   camera: CAMERAS.length,
   feedback_case: 300,
-  dossier_event: 2000,
+  dossier_event: KPI_DEMO.dossierEvents,
   alert: 36,
   water_station: WATER_STATIONS.length,
   water_reading: WATER_STATIONS.length * 72,
-  indicator_value: COMMUNES.length * INDICATORS.length * 6 + 13,
   /** per pre-2025 unit: preschool, primary (or TH&THCS), health station; + 5 THCS, 2 upper secondary, 1 health centre */
   facility: 13 * 3 + 5 + 2 + 1,
 } as const;
@@ -214,31 +215,6 @@ function feedback(s: SeedContext, cfg: FeedbackConfig, rules: RoutingRule[], pho
   return { cases, events };
 }
 
-/** Exactly DEMO_COUNTS.dossier_event events, dossier by dossier, over the last 150 days. */
-function dossiers(s: SeedContext): DossierEvent[] {
-  const out: DossierEvent[] = [];
-  const { rng } = s;
-  for (let n = 1; out.length < DEMO_COUNTS.dossier_event; n++) {
-    const dossierId = `HS-${String(n).padStart(6, '0')}`;
-    const commune = rng.pick(COMMUNES);
-    const receivedAt = s.now - Math.floor(rng.next() * 150 * DAY);
-    const dueAt = receivedAt + rng.int(3, 15) * DAY;
-    const base = { dossierId, procedure: rng.pick(PROCEDURES), agencyId: `ag-ubnd-${commune}`, unitId: `vn-2025:${commune}`, online: rng.chance(0.62), dueAt: iso(dueAt) };
-    const steps: Array<[DossierEvent['kind'], number]> = [['received', receivedAt], ['in_progress', receivedAt + rng.int(1, 24) * HOUR]];
-    const outcome = rng.weighted([['completed_early', 35], ['completed_on_time', 50], ['completed_late', 15]] as const);
-    const doneAt = outcome === 'completed_early' ? dueAt - rng.int(1, 48) * HOUR : outcome === 'completed_on_time' ? dueAt - rng.int(0, 6) * HOUR : dueAt + rng.int(4, 120) * HOUR;
-    if (doneAt < s.now) {
-      steps.push([outcome, doneAt]);
-      if (rng.chance(0.85)) steps.push(['synced_national', doneAt + rng.int(1, 30) * 60_000]);
-    }
-    for (const [kind, at] of steps) {
-      if (at > s.now || out.length >= DEMO_COUNTS.dossier_event) break;
-      out.push({ id: `de-${String(out.length + 1).padStart(6, '0')}`, ...base, kind, at: iso(at) });
-    }
-  }
-  return out;
-}
-
 function alerts(s: SeedContext, cases: Array<Record<string, unknown>>): Alert[] {
   const { rng } = s;
   const templates: Array<[Alert['kind'], Alert['severity'], (u: string) => string]> = [
@@ -267,29 +243,6 @@ function alerts(s: SeedContext, cases: Array<Record<string, unknown>>): Alert[] 
       acknowledgedBy: open ? null : rng.pick(['Nguyễn Thị Hoa', 'Trần Văn Minh']),
       note: open ? null : rng.pick([null, 'Đã báo UBND xã kiểm tra', 'Đã liên hệ đơn vị quản lý']),
     });
-  }
-  return out;
-}
-
-/** Monthly values for the live communes (last 6 months) + the 2024 figure per pre-2025 unit. */
-function indicators(s: SeedContext, units: AdminUnit[]): IndicatorValue[] {
-  const out: IndicatorValue[] = [];
-  const { rng } = s;
-  const d = new Date(s.now);
-  const value = (min: number, max: number) => Math.round((min + rng.next() * (max - min)) * 10) / 10;
-  for (let m = 5; m >= 0; m--) {
-    const p = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - m, 1));
-    const period = `${p.getUTCFullYear()}-${String(p.getUTCMonth() + 1).padStart(2, '0')}`;
-    for (const commune of COMMUNES) {
-      for (const [indicator, min, max] of INDICATORS) {
-        const v = value(min, max);
-        const denominator = indicator === 'ehr_coverage' ? s.commune(commune).name.length * 1000 + rng.int(0, 999) : null;
-        out.push({ id: `iv-${indicator}-vn-2025:${commune}-${period}`, indicator, unitId: `vn-2025:${commune}`, period, value: v, numerator: denominator ? Math.round((denominator * v) / 100) : null, denominator, computedAt: iso(s.now) });
-      }
-    }
-  }
-  for (const u of units.filter((x) => x.codeList === 'vn-2019' && (x.level === 'commune' || x.level === 'town'))) {
-    out.push({ id: `iv-ehr_coverage-${u.id}-2024`, indicator: 'ehr_coverage', unitId: u.id, period: '2024', value: value(60, 92), numerator: null, denominator: null, computedAt: iso(s.now) });
   }
   return out;
 }
@@ -325,10 +278,13 @@ export async function seedDemo(w: Writer, now: Date, demoPassword: string, opts:
   // Masters first: a duplicate's duplicate_of references its master.
   await put('feedback_case', [...cases.filter((c) => c.status !== 'duplicate'), ...cases.filter((c) => c.status === 'duplicate')]);
   await put('case_event', events);
-  await put('dossier_event', dossiers(s));
   await put('alert', alerts(s, cases));
-  await put('indicator_value', indicators(s, units));
   await put('facility', buildFacilities(s.data, units));
+  // KPI source data (a year of dossiers, EPI register, health, education, mentions), then the values.
+  Object.assign(written, await seedKpiData(w, s));
+  const kpi = await recompute(w, { now, periods: [...new Set([...defaultPeriods(s.now), ...demoPeriods(s.now)])] });
+  written.indicator_value = kpi.written;
+  written.immunization_due = kpi.dues;
   for (const u of DEMO_USERS) await upsertUser(w.tx, { ...u, password: demoPassword }, now);
   await w.tx.insert(serverMeta).values({ key: 'demo_seed', value: { at: now.toISOString(), counts: written } }).onConflictDoNothing();
   return written;

@@ -143,12 +143,13 @@ export class Simulator {
       if (this.openDossiers.length > 5 && rng.chance(0.5)) {
         const d = this.openDossiers.splice(rng.int(0, this.openDossiers.length - 1), 1)[0];
         const kind: DossierEvent['kind'] = d.dueAt && Date.parse(d.dueAt) < now ? 'completed_late' : rng.chance(0.4) ? 'completed_early' : 'completed_on_time';
-        out.push({ ...d, id: randomUUID(), kind, at });
+        out.push({ ...d, id: randomUUID(), kind, at, digitized: rng.chance(0.9), rating: rng.chance(0.3) ? rng.int(3, 5) : null });
       } else {
         const commune = rng.pick(COMMUNES);
         const d = { dossierId: `HS-${randomUUID().slice(0, 8).toUpperCase()}`, procedure: rng.pick(PROCEDURES), agencyId: `ag-ubnd-${commune}`, unitId: `vn-2025:${commune}`, online: rng.chance(0.62), dueAt: new Date(now + rng.int(24, 240) * HOUR).toISOString() };
         this.openDossiers.push(d);
-        out.push({ ...d, id: randomUUID(), kind: 'received', at });
+        const hasFee = rng.chance(0.35);
+        out.push({ ...d, id: randomUUID(), kind: 'received', at, hasFee, paidOnline: hasFee && d.online && rng.chance(0.6) });
       }
     }
     return out;

@@ -5,6 +5,7 @@ import { dataContract } from './data.contract';
 import { mosaicContract, streamsContract } from './streams.contract';
 import { feedbackContract } from './feedback.contract';
 import { mapContract } from './map.contract';
+import { kpiContract } from './kpi.contract';
 import type { ContractBridge, ContractClient, ContractImpl } from './rpc';
 
 /** The whole renderer ↔ main contract. Add a namespace here and both transports carry it. */
@@ -17,6 +18,7 @@ export const appContract = {
   mosaic: mosaicContract,
   feedback: feedbackContract,
   map: mapContract,
+  kpi: kpiContract,
 };
 export type AppContract = typeof appContract;
 export type AppImpl = ContractImpl<AppContract>;
@@ -31,6 +33,7 @@ export * from './data.contract';
 export * from './streams.contract';
 export * from './feedback.contract';
 export * from './map.contract';
+export * from './kpi.contract';
 export * from '../video/streams';
 export * from '../video/mosaic';
 export * from '../wall/profile';

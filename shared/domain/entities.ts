@@ -17,6 +17,8 @@ export const ENTITIES = [
   'water_reading',
   'indicator_value',
   'facility',
+  'immunization_due',
+  'cyber_mention',
 ] as const;
 export const Entity = z.enum(ENTITIES);
 export type Entity = z.infer<typeof Entity>;
@@ -141,6 +143,12 @@ export const DossierEvent = z.looseObject({
   online: z.boolean(),
   at: Iso,
   dueAt: Iso.nullable(),
+  /** KPI (Decision 766) attributes, on the event that knows them (received/completed); null = unknown. */
+  digitized: z.boolean().nullable().optional(),
+  hasFee: z.boolean().nullable().optional(),
+  paidOnline: z.boolean().nullable().optional(),
+  /** Citizen rating 1–5 (4–5 = satisfied), on a completion event. */
+  rating: z.number().int().min(1).max(5).nullable().optional(),
 });
 export type DossierEvent = z.infer<typeof DossierEvent>;
 
@@ -186,6 +194,13 @@ export const IndicatorValue = z.looseObject({
   numerator: z.number().nullable().optional(),
   denominator: z.number().nullable().optional(),
   computedAt: Iso,
+  /** 'day' | 'week' | 'month' | 'year' (shared/kpi/periods.ts). */
+  periodKind: z.string().nullable().optional(),
+  target: z.number().nullable().optional(),
+  /** green/amber/red/none against the catalogue thresholds (shared/kpi/catalogue.ts). */
+  state: z.string().nullable().optional(),
+  /** Newest source data the value reflects ("as of" on the tile). */
+  asOf: Iso.nullable().optional(),
 });
 export type IndicatorValue = z.infer<typeof IndicatorValue>;
 
@@ -234,6 +249,35 @@ export const Facility = z.looseObject({
   ehrConnected: z.boolean().nullable().optional(),
 });
 export type Facility = z.infer<typeof Facility>;
+/** A child overdue for a vaccine dose (de-identified: a child code, never a name). */
+export const ImmunizationDue = z.looseObject({
+  id: z.string(), // `${childCode}:${antigen}`
+  childCode: z.string(),
+  unitId: z.string().nullable(),
+  antigen: z.string(),
+  birthDate: z.string(),
+  dueAt: Iso,
+  computedAt: Iso,
+  /** Set when the dose was recorded: the row leaves the worklist (rows are never deleted). */
+  resolvedAt: Iso.nullable().optional(),
+});
+export type ImmunizationDue = z.infer<typeof ImmunizationDue>;
+
+/** A feed item about the district that matched a commune's keyword pack. */
+export const CyberMention = z.looseObject({
+  id: z.string(),
+  feedId: z.string(),
+  source: z.string(),
+  url: z.string().nullable(),
+  title: z.string(),
+  summary: z.string().nullable(),
+  publishedAt: Iso,
+  unitId: z.string().nullable(),
+  keywords: z.array(z.string()),
+  sentiment: z.enum(['positive', 'neutral', 'negative']),
+  score: z.number(),
+});
+export type CyberMention = z.infer<typeof CyberMention>;
 
 export const ENTITY_SCHEMAS = {
   admin_unit: AdminUnit,
@@ -247,4 +291,6 @@ export const ENTITY_SCHEMAS = {
   water_reading: WaterReading,
   indicator_value: IndicatorValue,
   facility: Facility,
+  immunization_due: ImmunizationDue,
+  cyber_mention: CyberMention,
 } as const satisfies Record<Entity, z.ZodType>;

@@ -1,4 +1,5 @@
 import { caseCommandsEn, feedbackActionsEn } from './feedback';
+import { kpiEn } from './kpi';
 import type { Messages } from './vi';
 import { mapEn } from './map';
 
@@ -107,6 +108,8 @@ export const en: Messages = {
     water_station: 'Water-level stations',
     water_reading: 'Water-level readings',
     indicator_value: 'Indicator values',
+    immunization_due: 'Children overdue for a vaccine',
+    cyber_mention: 'Cyberspace mentions',
   },
   mosaic: {
     loading: 'Loading camera layout…',
@@ -271,5 +274,6 @@ export const en: Messages = {
       asOf: 'updated {{time}}',
     },
   },
+  kpi: kpiEn,
   errors: { unknownDisplay: 'Display {{id}} is not in the wall profile.' },
 };

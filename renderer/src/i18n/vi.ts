@@ -1,5 +1,7 @@
 import { caseCommandsVi, feedbackActionsVi } from './feedback';
 import { mapVi } from './map';
+import { kpiVi } from './kpi';
+
 export const vi = {
   map: mapVi,
   app: { name: 'IOC Wall', district: 'Trung tâm Điều hành thông minh · Bắc Trà My' },
@@ -118,6 +120,8 @@ export const vi = {
     water_station: 'Trạm mực nước',
     water_reading: 'Số đo mực nước',
     indicator_value: 'Giá trị chỉ số',
+    immunization_due: 'Trẻ chậm tiêm chủng',
+    cyber_mention: 'Tin trên không gian mạng',
   },
   mosaic: {
     loading: 'Đang tải bố cục camera…',
@@ -282,6 +286,7 @@ export const vi = {
       asOf: 'cập nhật {{time}}',
     },
   },
+  kpi: kpiVi,
   errors: { unknownDisplay: 'Màn hình {{id}} không có trong cấu hình tường.' },
 };
 export type Messages = typeof vi;

@@ -4,6 +4,7 @@ import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
 import { ConsoleView } from '../features/console/ConsoleView';
 import { FeedbackView } from '../features/feedback/FeedbackView';
+import { KpiView } from '../features/kpi/KpiView';
 import { MosaicView } from '../features/mosaic/MosaicView';
 import { EmptyState } from './EmptyState';
 import { useConnection, useHealth, useSyncStatus, useWallState } from './hooks';
@@ -62,6 +63,8 @@ export function App() {
           </Suspense>
         ) : view === 'feedback' ? (
           <FeedbackView layout={resolved?.layout} />
+        ) : view === 'kpi' ? (
+          <KpiView layout={resolved?.layout} />
         ) : view ? (
           <EmptyState view={view} />
         ) : null}

@@ -5,6 +5,7 @@ import { AlertsPanel } from './AlertsPanel';
 import { CameraCredentials } from './CameraCredentials';
 import { DataPanel } from './DataPanel';
 import { PushToWall } from './PushToWall';
+import { PushKpiBoard } from '../kpi/PushKpiBoard';
 import { SyncPanel } from './SyncPanel';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
@@ -85,6 +86,7 @@ export function ConsoleView({ wall, health, sync }: { wall: WallState; health: S
         <AlertsPanel />
         <div>
           <PushToWall wall={wall} />
+          <PushKpiBoard wall={wall} />
           <SyncPanel status={sync} />
           <DataPanel />
           <CameraCredentials />

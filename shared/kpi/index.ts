@@ -1,0 +1,4 @@
+export * from './catalogue';
+export * from './formulas';
+export * from './periods';
+export * from './units';
