@@ -75,7 +75,8 @@ describe('demo seed', () => {
     } finally {
       await other.close();
     }
-  });
+    // A second seeded server: a few seconds on an idle machine, much longer while other jobs run.
+  }, 120_000);
 
   it('does not seed twice on restart', async () => {
     const before = await rowsOf<{ n: string }>(h.server.db.orm, sql`SELECT count(*)::text AS n FROM change_log`);
