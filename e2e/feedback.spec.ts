@@ -131,6 +131,14 @@ test('a citizen report reaches the wall in 2 s; assigned while the server is dow
   await expect(wall.getByTestId(`wall-newest-${id}`)).toBeVisible({ timeout: 2000 });
   test.info().annotations.push({ type: 'intakeToWallMs', description: String(Date.now() - t0) });
   await expect(wall.getByTestId(`wall-newest-${id}`)).toContainText('Đường vào thôn 3');
+  // counts by SLA state, rows coloured by it, type readable from across the room
+  const open = Number(await wall.getByTestId('feedback-count-total').getAttribute('data-count'));
+  const parts = await Promise.all(['overdue', 'dueSoon', 'ok'].map(async (k) => Number(await wall.getByTestId(`wall-count-${k}`).locator('b').textContent())));
+  expect(parts[0]).toBeGreaterThan(0);
+  expect(parts.reduce((a, b) => a + b, 0)).toBe(open);
+  const firstRow = wall.locator('[data-testid^="feedback-row-"]').first();
+  await expect(firstRow).toHaveAttribute('data-sla', 'overdue'); // most urgent first
+  expect(parseFloat(await firstRow.locator('strong').evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(24);
   await wall.screenshot({ path: `${SHOTS}/feedback-wall.png` });
 
   // the desk finds it by words with or without diacritics (and by its id)

@@ -267,7 +267,7 @@ const EVENT_COMMAND: Record<string, string> = { markDuplicate: 'case.merge', add
 function eventLabel(action: string, t: (k: string, o?: Record<string, unknown>) => string): string {
   if (action.startsWith('status:')) return statusLabel(action.slice(7), t as never);
   const command = EVENT_COMMAND[action] ?? `case.${action}`;
-  return t(`commands.${command}`, { defaultValue: t(`feedback.status.${action}`, { defaultValue: action }) });
+  return t(`feedback.act.events.${action}`, { defaultValue: t(`commands.${command}`, { defaultValue: t(`feedback.status.${action}`, { defaultValue: action }) }) });
 }
 
 function describeArgs(args: unknown, lookups: FeedbackLookups | null, t: (k: string, o?: Record<string, unknown>) => string): string {
