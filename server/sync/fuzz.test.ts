@@ -213,7 +213,8 @@ describe('malformed and forged input', () => {
     expect(await snapshot()).toEqual(before);
     const health = await h.api('GET', '/api/v1/health');
     expect(health.body).toMatchObject({ ok: true, seq: before.seq });
-  });
+    // ~650 sequential requests: ~5 s on an idle 2-core machine, several times that while other jobs run.
+  }, 120_000);
 
   /** The live route streams on success; every fuzz case must fail before that, so read the status only. */
   async function liveStatus(c: Case) {

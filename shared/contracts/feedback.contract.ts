@@ -52,7 +52,28 @@ export const CaseSla = z.object({
 });
 export type CaseSla = z.infer<typeof CaseSla>;
 
-export const FeedbackRow = z.object({ case: FeedbackCase, pending: z.boolean(), sla: CaseSla });
+const LonLat = z.tuple([z.number(), z.number()]);
+/**
+ * What a queue row needs of a case (list, wall): a page is 200 of these, validated on the way out,
+ * so the full row (description, history fields…) stays for `feedback:get`.
+ */
+export const QueueCase = z.object({
+  id: z.string(),
+  title: z.string(),
+  category: z.string(),
+  status: z.string(),
+  level: FeedbackLevelFilter,
+  unitId: z.string().nullable(),
+  agencyId: z.string().nullable(),
+  address: z.string().nullable(),
+  location: LonLat.nullable(),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+  paused: z.boolean(),
+});
+export type QueueCase = z.infer<typeof QueueCase>;
+
+export const FeedbackRow = z.object({ case: QueueCase, pending: z.boolean(), sla: CaseSla });
 export type FeedbackRow = z.infer<typeof FeedbackRow>;
 
 export const FeedbackCounts = z.object({
@@ -102,7 +123,7 @@ export const CASE_ACTION_COMMANDS = COMMAND_NAMES.filter((n) => n.startsWith('ca
 export const CaseActionCommand = z.enum(CASE_ACTION_COMMANDS as [string, ...string[]]);
 
 export const FeedbackDetail = z.object({
-  row: FeedbackRow,
+  row: z.object({ case: FeedbackCase, pending: z.boolean(), sla: CaseSla }),
   /** case_event rows of this case, newest first. */
   history: z.array(CaseEvent),
   /** Outbox commands about this case not yet answered by the server (shown as "đang chờ gửi"). */

@@ -48,6 +48,29 @@ describe('SlaIndex.dueAt', () => {
   });
 });
 
+describe('SlaIndex.fastClock', () => {
+  it('agrees with slaClock (due, flags, escalation, remaining working minutes) over Tết, weekends and months overdue', () => {
+    const idx = new SlaIndex();
+    const r = rng(23);
+    for (const now of [vnTime('2026-03-10T09:00'), vnTime('2026-02-16T10:00'), vnTime('2026-03-14T12:00'), vnTime('2026-03-09T07:30')]) {
+      for (let i = 0; i < 600; i++) {
+        const received = now - Math.floor(r() ** 2 * 150 * DAY_MS);
+        for (const level of LEVELS)
+          for (const status of ['received', 'assigned', 'resolved'] as const) {
+            const row = { level, status, receivedAt: new Date(received).toISOString(), updatedAt: new Date(received + DAY_MS).toISOString() };
+            const slow = slaClock(slaInputOf(row), DEFAULT_SLA_POLICY, now);
+            const fast = idx.fastClock(row, now);
+            const at = `${row.receivedAt} ${level} ${status}`;
+            expect(fast.phase, at).toBe(slow.phase);
+            expect(fast.dueAt, at).toBe(slow.dueAt);
+            expect([fast.overdue, fast.dueSoon, fast.escalationLevel], at).toEqual([slow.overdue, slow.dueSoon, slow.escalationLevel]);
+            expect(fast.remainingWorkingMinutes, at).toBeCloseTo(slow.remainingWorkingMinutes, 6);
+          }
+      }
+    }
+  });
+});
+
 describe('status map', () => {
   const ctx = { actor: { id: 'op', role: 'operator' as const }, nowMs: vnTime('2026-03-10T09:00') };
   const sample: Record<string, FeedbackAction> = {

@@ -81,6 +81,31 @@ export class SlaIndex {
     return slaClock(slaInputOf(row), this.policy, nowMs);
   }
 
+  /**
+   * The fields of `clock()` the queue shows (due, flags, escalation, remaining working minutes),
+   * from the cumulative table instead of walking the calendar day by day: the same numbers (see
+   * the test), ~50× cheaper for a case months overdue. Falls back to `clock()` off the table.
+   */
+  fastClock(row: { level: FeedbackLevel; status: string; receivedAt: string; updatedAt?: string }, nowMs: number): Pick<SlaClock, 'phase' | 'dueAt' | 'dueSoon' | 'overdue' | 'escalationLevel' | 'remainingWorkingMinutes'> {
+    const phase = phaseOf(row.status);
+    const received = Date.parse(row.receivedAt);
+    if (phase === 'done') return { phase, dueAt: null, dueSoon: false, overdue: false, escalationLevel: 0, remainingWorkingMinutes: 0 };
+    const due = Number.isFinite(received) ? this.dueAt(row.level, phase, received) : NaN;
+    const dayOf = (t: number) => Math.floor((t + this.offset) / DAY_MS);
+    if (!Number.isFinite(due) || !Number.isFinite(nowMs) || !this.ensure(Math.min(dayOf(due), dayOf(nowMs)), Math.max(dayOf(due), dayOf(nowMs)))) return this.clock(row, nowMs);
+    const overdue = nowMs > due;
+    const remainingMs = this.workBefore(due) - this.workBefore(nowMs);
+    const remainingWorkingMinutes = remainingMs / MINUTE_MS;
+    return {
+      phase,
+      dueAt: due,
+      overdue,
+      dueSoon: !overdue && due - nowMs <= this.policy.dueSoonMs,
+      escalationLevel: overdue ? (-remainingWorkingMinutes > this.policy.escalateAfterMinutes ? 2 : 1) : 0,
+      remainingWorkingMinutes,
+    };
+  }
+
   /** Thresholds at `nowMs` (cached for the same ms). */
   thresholds(nowMs: number): Thresholds {
     if (this.thresholdsCache?.now === nowMs) return this.thresholdsCache.t;

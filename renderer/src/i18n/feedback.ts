@@ -30,6 +30,7 @@ export const feedbackActionsVi = {
   retry: 'Gửi lại',
   discard: 'Bỏ qua',
   mapPreview: 'Vị trí trên địa bàn huyện',
+  events: { received: 'Tiếp nhận', routed: 'Phân luồng tự động', merged: 'Gộp phản ánh trùng', escalated: 'Quá hạn — báo lãnh đạo' },
 };
 export type FeedbackActionsMessages = typeof feedbackActionsVi;
 
@@ -64,6 +65,7 @@ export const feedbackActionsEn: FeedbackActionsMessages = {
   retry: 'Send again',
   discard: 'Dismiss',
   mapPreview: 'Location in the district',
+  events: { received: 'Received', routed: 'Routed by rule', merged: 'Duplicate merged', escalated: 'Overdue — escalated' },
 };
 
 export const caseCommandsVi = {

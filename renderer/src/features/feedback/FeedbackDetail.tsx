@@ -92,6 +92,23 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
         <dt>{t('feedback.detail.category')}</dt>
         <dd>{categoryLabel(c.category, i18n.language, t)}</dd>
       </dl>
+      {detail.rejectedActions.length > 0 && (
+        <div className="fq-rejected" data-testid="detail-rejected" role="alert">
+          <h4>{t('feedback.act.rejectedTitle')}</h4>
+          <ul>
+            {detail.rejectedActions.map((r) => (
+              <li key={r.mutationId}>
+                <strong>{t(`commands.${r.name}`, { defaultValue: r.name })}</strong> · <span className="muted">{formatShort(r.rejectedAt, i18n.language)}</span>
+                <div className="fq-reason" data-testid="rejected-reason">{r.reason}</div>
+                <div className="row-actions">
+                  <button onClick={() => run(() => api.sync.retryRejected({ mutationId: r.mutationId }))}>{t('feedback.act.retry')}</button>
+                  <button onClick={() => run(() => api.sync.discardRejected({ mutationId: r.mutationId }))}>{t('feedback.act.discard')}</button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       <section>
         <h3>{t('feedback.detail.description')}</h3>
@@ -189,23 +206,6 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
         {action === 'reopen' && <ReasonForm testid="form-reopen" placeholder={t('feedback.act.reasonReopen')} onCancel={() => setAction(null)} onSubmit={(reason) => act('case.reopen', { caseId: c.id, reason })} />}
         {action === 'refer' && <ReferForm lookups={lookups} currentAgency={c.agencyId} onCancel={() => setAction(null)} onSubmit={(agencyId, reason) => act('case.refer', { caseId: c.id, agencyId, reason })} />}
         {action === 'schedule' && <ScheduleForm onCancel={() => setAction(null)} onSubmit={(at) => act('case.schedule', { caseId: c.id, at })} />}
-        {detail.rejectedActions.length > 0 && (
-          <div className="fq-rejected" data-testid="detail-rejected" role="alert">
-            <h4>{t('feedback.act.rejectedTitle')}</h4>
-            <ul>
-              {detail.rejectedActions.map((r) => (
-                <li key={r.mutationId}>
-                  <strong>{t(`commands.${r.name}`, { defaultValue: r.name })}</strong> · <span className="muted">{formatShort(r.rejectedAt, i18n.language)}</span>
-                  <div className="fq-reason" data-testid="rejected-reason">{r.reason}</div>
-                  <div className="row-actions">
-                    <button onClick={() => run(() => api.sync.retryRejected({ mutationId: r.mutationId }))}>{t('feedback.act.retry')}</button>
-                    <button onClick={() => run(() => api.sync.discardRejected({ mutationId: r.mutationId }))}>{t('feedback.act.discard')}</button>
-                  </div>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
         {queued && (
           <p className="warn" data-testid="action-queued">
             {t('feedback.detail.queued')}
@@ -267,7 +267,7 @@ const EVENT_COMMAND: Record<string, string> = { markDuplicate: 'case.merge', add
 function eventLabel(action: string, t: (k: string, o?: Record<string, unknown>) => string): string {
   if (action.startsWith('status:')) return statusLabel(action.slice(7), t as never);
   const command = EVENT_COMMAND[action] ?? `case.${action}`;
-  return t(`commands.${command}`, { defaultValue: t(`feedback.status.${action}`, { defaultValue: action }) });
+  return t(`feedback.act.events.${action}`, { defaultValue: t(`commands.${command}`, { defaultValue: t(`feedback.status.${action}`, { defaultValue: action }) }) });
 }
 
 function describeArgs(args: unknown, lookups: FeedbackLookups | null, t: (k: string, o?: Record<string, unknown>) => string): string {

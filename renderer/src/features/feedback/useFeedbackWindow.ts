@@ -16,6 +16,7 @@ export interface FeedbackWindow {
 }
 
 const PAGE = 200;
+const FIRST = 60;
 const REFRESH_MS = 30_000;
 
 /**
@@ -31,10 +32,10 @@ export function useFeedbackWindow(filters: FeedbackFilters, sort: FeedbackSort, 
   const want = useRef({ key, offset: 0 });
 
   const load = useCallback(
-    (offset: number) => {
+    (offset: number, limit: number = PAGE) => {
       const id = ++seq.current;
       want.current = { key, offset };
-      api.feedback.query({ filters, sort, offset, limit: PAGE }).then(
+      api.feedback.query({ filters, sort, offset, limit }).then(
         (res) => {
           if (id !== seq.current) return; // a newer request won
           setWin({ key, total: res.total, counts: res.counts, offset, rows: res.rows, loadedAt: Date.now(), error: null });
@@ -49,7 +50,10 @@ export function useFeedbackWindow(filters: FeedbackFilters, sort: FeedbackSort, 
   // Filters changed or (re)connected: start over at the visible range.
   useEffect(() => {
     if (conn !== 'open') return;
-    load(Math.max(0, Math.floor((visible.start - 20) / 50) * 50));
+    // First paint: just what a screen shows (a 200-row page costs the main process 3× more);
+    // scrolling on loads full pages.
+    const offset = Math.max(0, Math.floor((visible.start - 20) / 50) * 50);
+    load(offset, Math.min(PAGE, Math.max(FIRST, visible.end - offset + 20)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, conn]);
 
