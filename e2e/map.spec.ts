@@ -167,7 +167,7 @@ test('selection is shared: a case found by id on display 1 is highlighted (and f
   const b = await browser.newPage();
   await openMap(a, '1');
   await openMap(b, '3');
-  const target = await a.evaluate(() => [...window.__iocMap!.layers.cases.features.values()][0]);
+  const target = await a.evaluate(() => [...window.__iocMap!.layers.cases.features.values()].find((f) => /^fc-\d+$/.test(f.id))!);
   await a.getByTestId('map-search').fill(target.id.replace(/^\D+0*/, '')); // "fc-000123" found by "123"
   await expect(a.getByTestId('map-hit-case').first()).toHaveAttribute('data-id', target.id);
   await a.getByTestId('map-search').press('Enter');
