@@ -28,11 +28,12 @@ const matches = (hay: string, ws: string[]) => {
   const h = foldVietnamese(hay);
   return ws.every((w) => h.includes(w));
 };
-/** "123", "fc-123", "FC-000123" all find fc-000123 (case ids are numbered, zero-padded). */
+/** "123", "fc-123", "FC-000123" all find fc-000123 (numbered, zero-padded ids); a UUID id by its first ≥ 4 characters. */
 const caseIdMatch = (id: string, q: string) => {
   const want = q.trim().toLowerCase();
   if (!want) return false;
   if (id.toLowerCase() === want) return true;
+  if (want.length >= 4 && id.toLowerCase().startsWith(want)) return true; // the start of a UUID id
   const digits = want.replace(/^[a-z]+-?/, '');
   if (!/^\d+$/.test(digits)) return false;
   const m = /(\d+)$/.exec(id);

@@ -59,10 +59,11 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
         source: 'cases',
         layout: { visibility: 'none' },
         paint: {
-          'heatmap-weight': ['coalesce', ['get', 'weight'], 1],
-          'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 0.6, 14, 2],
-          'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 18, 14, 40],
-          'heatmap-opacity': 0.8,
+          // Clusters carry the summed weight of their cases: a log-like ramp keeps big clusters from saturating.
+          'heatmap-weight': ['interpolate', ['linear'], ['coalesce', ['get', 'weight'], 1], 0, 0, 2, 0.45, 20, 0.85, 100, 1],
+          'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 1.3, 14, 2.2],
+          'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 35, 10, 60, 14, 70],
+          'heatmap-opacity': 0.75,
           'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(0,0,0,0)', 0.2, '#2b83ba', 0.4, '#abdda4', 0.6, '#ffffbf', 0.8, '#fdae61', 1, '#d7191c'],
         },
       },
