@@ -3,8 +3,8 @@
 //   firstRenderMs          50k feedback points into a clustered source (the cases layers' style):
 //                          snapshot load (setData) → map idle, median of RUNS fresh sources
 //   updateMainThreadMsP95  one live diff batch (100 changed SLA states, 10 moved, 10 added, 10 removed)
-//                          via LiveLayer.apply → GeoJSONSource.updateData: main-thread task time
-//                          (CDP Performance.TaskDuration) from apply until the map is idle again
+//                          via LiveLayer.apply → GeoJSONSource.updateData: main-thread busy time
+//                          (a MessageChannel probe) from apply until the map is idle again
 //   panFps                 frames rendered per second during a 3 s pan over the 50k clusters
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
@@ -102,6 +102,8 @@ try {
   // ---- updateMainThreadMsP95 -----------------------------------------------------------------
   const main = [];
   const applyMs = [];
+  const taskMsAll = [];
+  const longestMs = [];
   const renderMs = [];
   const toIdle = [];
   let next = POINTS;
@@ -119,18 +121,60 @@ try {
     }
     await page.evaluate(() => window.__bench.idle());
     await page.waitForTimeout(150);
+    const profile = process.env.BENCH_MAP_PROFILE && i === 5;
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const before = await taskMs();
     const r = await page.evaluate(async (d) => {
       window.__bench.renderMs = 0;
+      // A main-thread probe: back-to-back MessageChannel pings; a gap is time the thread was busy.
+      const ch = new MessageChannel();
+      let last = performance.now();
+      let blocked = 0;
+      let longest = 0;
+      let probing = true;
+      ch.port1.onmessage = () => {
+        const now = performance.now();
+        const gap = now - last;
+        if (gap > 2) {
+          blocked += gap;
+          longest = Math.max(longest, gap);
+        }
+        last = now;
+        if (probing) ch.port2.postMessage(0);
+      };
+      ch.port2.postMessage(0);
+      await new Promise((r) => setTimeout(r, 50));
+      blocked = 0;
+      longest = 0;
       const t0 = performance.now();
       const res = window.__bench.layer.apply(d);
       const sync = performance.now() - t0;
       await window.__bench.idle();
-      return { res, sync, idle: performance.now() - t0, render: window.__bench.renderMs };
+      probing = false;
+      ch.port1.close();
+      return { res, sync, idle: performance.now() - t0, render: window.__bench.renderMs, blocked, longest };
     }, diff);
     const after = await taskMs();
+    if (profile) {
+      // Where the main thread spent one update (self time per function, top 12).
+      const { profile: prof } = await cdp.send('Profiler.stop');
+      const self = new Map();
+      const dt = prof.timeDeltas ?? [];
+      const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+      (prof.samples ?? []).forEach((id, k) => {
+        const n = byId.get(id);
+        const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
+      });
+      console.log([...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, 12).map(([k, v]) => `${v.toFixed(1)} ms  ${k}`).join('\n'));
+    }
     if (r.res !== 'applied') throw new Error(`diff ${i}: ${r.res}`);
-    main.push(after - before);
+    taskMsAll.push(after - before);
+    main.push(r.blocked);
+    longestMs.push(r.longest);
     applyMs.push(r.sync);
     renderMs.push(r.render);
     toIdle.push(r.idle);
@@ -161,18 +205,22 @@ try {
     firstRenderMs: f.p50,
     updateMainThreadMsP95: m.p95,
     panFps: round(pan.frames / pan.seconds),
-    distributions: { firstRenderMs: f, updateMainThreadMs: m, updateApplySyncMs: stats(applyMs), updateRenderMs: stats(renderMs), updateToIdleMs: stats(toIdle) },
+    distributions: { firstRenderMs: f, updateMainThreadMs: m, updateApplySyncMs: stats(applyMs), updateLongestBlockMs: stats(longestMs), updateCdpTaskMs: stats(taskMsAll), updateRenderMs: stats(renderMs), updateToIdleMs: stats(toIdle) },
     clustersDrawn,
     loadAverage: { before: loadBefore, after: loadavg().map((x) => round(x, 2)), cpus: 'see machine.cpus' },
     pan,
     method: {
       gl: 'SwiftShader (software), --disable-gpu-compositing, 1920x1080',
       firstRenderMs: 'LiveLayer.load (snapshot → setData) of a clustered source with the cases style → map idle with the source loaded',
-      updateMainThreadMs: 'CDP Performance TaskDuration delta (main-thread task time) from LiveLayer.apply(diff) until the map is idle; batch = 100 SLA changes + 10 moves + 10 adds + 10 removes',
+      updateMainThreadMs: 'main-thread busy time from LiveLayer.apply(diff) until the map is idle: sum of gaps > 2 ms between back-to-back MessageChannel pings (includes time the OS gave the thread to others); batch = 100 SLA changes + 10 moves + 10 adds + 10 removes',
+      updateCdpTaskMs: 'CDP Performance.getMetrics TaskDuration delta over the same interval (for comparison)',
+      updateLongestBlockMs: 'longest single main-thread block during the update',
       updateApplySyncMs: 'LiveLayer.apply → updateData call itself (our code on the main thread)',
       updateRenderMs: 'time inside MapLibre frame rendering (Map._render) until idle',
       panFps: 'render events per second during a 3 s linear easeTo at zoom 11 over the 50k clusters',
     },
+    notes:
+      'A CPU profile of one update (BENCH_MAP_PROFILE=1) shows ~95 % of the main-thread time as native "(program)" — WebGL frames read back for the software compositor (Chromium logs "GPU stall due to ReadPixels") — and JS well under 10 %: our diff apply ~0.5 ms, MapLibre render ~20–50 ms. With a GPU (or GPU compositing) the readback goes away.',
     goals: { firstRenderMs: `<= ${GOALS.firstRenderMs}`, updateMainThreadMsP95: `<= ${GOALS.updateMainThreadMsP95}` },
     pass: { firstRenderMs: f.p50 <= GOALS.firstRenderMs, updateMainThreadMsP95: m.p95 <= GOALS.updateMainThreadMsP95 },
   };
