@@ -31,7 +31,7 @@ import { authRoutes } from './routes/auth.routes';
 import { healthRoutes } from './routes/health.routes';
 import { kpiRoutes } from './routes/kpi.routes';
 import { syncRoutes } from './routes/sync.routes';
-import { DEFAULT_DEMO_PASSWORD, seedDemo, topUpDemoFacilities } from './seed/demo-seed';
+import { DEFAULT_DEMO_PASSWORD, DEMO_KPI_MARKER, seedDemo, seedDemoKpi, topUpDemoFacilities } from './seed/demo-seed';
 import { seedOpen311 } from './seed/open311-seed';
 import { Simulator } from './seed/simulator';
 import { ChangeFeed } from './sync/change-feed';
@@ -97,6 +97,8 @@ export interface RunningServer {
   /** The SLA job (tests call tick()). */
   slaJob: SlaJob;
   feedback: FeedbackConfig;
+  /** Settles when the demo's year of KPI data (written in the background after start) is in. */
+  demoKpiReady: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -211,6 +213,23 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const host = opts.host ?? DEFAULT_HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+    // The demo's KPI year is large: write it after the server serves, so a first start is quick.
+    const needKpiSeed = demoSeeded && opts.seedDemo !== false && (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, DEMO_KPI_MARKER))).length === 0;
+    let closing = false;
+    const demoKpiReady = needKpiSeed
+      ? (async () => {
+          const t0 = Date.now();
+          const counts = await withWriteTx(ctx, (w) => seedDemoKpi(w, now()));
+          log('info', 'demo KPI year seeded', { ms: Date.now() - t0, counts });
+        })().catch((err: unknown) => {
+          if (!closing) log('error', 'demo KPI seed failed', { error: String(err) });
+        })
+      : Promise.resolve();
+    cleanup.push(async () => {
+      closing = true;
+      await demoKpiReady;
+    });
+
     kpi.start();
     let simulator: Simulator | null = null;
     if (opts.simulate) {
@@ -225,7 +244,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       cleanup.push(() => slaJob.stop());
     }
     log('info', 'server listening', { url, database: db.kind, simulate: !!simulator });
-    return { url, port, db, routes, simulator, slaJob, feedback, close };
+    return { url, port, db, routes, simulator, slaJob, feedback, demoKpiReady, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

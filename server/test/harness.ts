@@ -87,7 +87,13 @@ export async function request(base: string, method: string, path: string, o: Api
 export async function startHarness(opts: Partial<StartServerOptions> = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const base: StartServerOptions = { databaseUrl: db.databaseUrl, dataDir: db.dataDir, port: 0, ...opts };
-  let server = await startServer(base);
+  // Tests see the whole demo, as before the KPI year moved to the background: wait for it.
+  const start = async (o: StartServerOptions) => {
+    const s = await startServer(o);
+    await s.demoKpiReady;
+    return s;
+  };
+  let server = await start(base);
   const h: Harness = {
     db,
     get server() {
@@ -95,7 +101,7 @@ export async function startHarness(opts: Partial<StartServerOptions> = {}): Prom
     },
     async restart(overrides = {}) {
       await server.close();
-      server = await startServer({ ...base, ...overrides });
+      server = await start({ ...base, ...overrides });
       return server;
     },
     async login(username, password = DEFAULT_DEMO_PASSWORD) {
