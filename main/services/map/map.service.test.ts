@@ -119,6 +119,19 @@ describe('MapService', () => {
     put('indicator_value', 'a', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-01', value: 80, computedAt: iso(NOW) });
     put('indicator_value', 'b', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-02', value: 82.5, computedAt: iso(NOW) });
     expect(svc.getIndicators().indicators).toEqual([{ id: 'ehr_coverage', values: [{ unitId: 'vn-2025:20900', period: '2026-02', value: 82.5 }] }]);
+    // Period kinds are never mixed (a week or a day sorts after its month as text); a unit merged in
+    // 2025 keeps its last month; a unit with only a yearly value shows that; nulls are skipped.
+    put('indicator_value', 'c', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-W09', value: 10, computedAt: iso(NOW) });
+    put('indicator_value', 'd', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-03-01', value: null, computedAt: iso(NOW) });
+    put('indicator_value', 'e', { indicator: 'ehr_coverage', unitId: 'vn-2019:20911', period: '2025-06', value: 61, computedAt: iso(NOW) });
+    put('indicator_value', 'f', { indicator: 'ehr_coverage', unitId: 'vn-2019:20911', period: '2025-07', value: null, computedAt: iso(NOW) });
+    put('indicator_value', 'g', { indicator: 'ehr_coverage', unitId: 'vn-2019:20914', period: '2024', value: 55, computedAt: iso(NOW) });
+    const values = svc.getIndicators().indicators[0].values.sort((x, y) => x.unitId.localeCompare(y.unitId));
+    expect(values).toEqual([
+      { unitId: 'vn-2019:20911', period: '2025-06', value: 61 },
+      { unitId: 'vn-2019:20914', period: '2024', value: 55 },
+      { unitId: 'vn-2025:20900', period: '2026-02', value: 82.5 },
+    ]);
     expect(svc.select({ kind: 'case', id: 'fc-1' }, '2')).toMatchObject({ kind: 'case', id: 'fc-1', by: '2' });
     expect(svc.getSelection()).toMatchObject({ id: 'fc-1' });
     svc.select(null, '1');

@@ -80,20 +80,25 @@ export class MapService {
   getIndicators(): MapIndicators {
     const db = this.deps.db();
     if (!db) return { indicators: [] };
+    // Per indicator and unit: the newest MONTH with a value (else the newest year). Period kinds are
+    // never mixed ("2026-W47" sorts after "2026-11-25"), and units merged in 2025 keep their last
+    // month before the merger. kpi_values is the cache's indexed copy of indicator_value rows.
+    const pick = (kind: string) =>
+      db
+        .prepare(
+          `SELECT k.indicator, k.unit_id AS unitId, k.period, k.value FROM kpi_values k
+            WHERE k.kind = ? AND k.value IS NOT NULL AND k.unit_id <> ''
+              AND k.period = (SELECT max(k2.period) FROM kpi_values k2 WHERE k2.indicator = k.indicator AND k2.unit_id = k.unit_id AND k2.kind = ? AND k2.value IS NOT NULL)`,
+        )
+        .all(kind, kind) as Array<{ indicator: string; unitId: string; period: string; value: number }>;
     const latest = new Map<string, Map<string, { period: string; value: number | null }>>();
-    for (const raw of db.prepare(`SELECT data FROM cache_rows WHERE entity = 'indicator_value'`).pluck().iterate() as Iterable<string>) {
-      let r: Record<string, unknown>;
-      try {
-        r = JSON.parse(raw) as Record<string, unknown>;
-      } catch {
-        continue;
+    for (const kind of ['year', 'month']) {
+      for (const r of pick(kind)) {
+        if (!Number.isFinite(r.value)) continue;
+        const byUnit = latest.get(r.indicator) ?? new Map<string, { period: string; value: number | null }>();
+        latest.set(r.indicator, byUnit);
+        byUnit.set(r.unitId, { period: r.period, value: r.value }); // months override years
       }
-      const { indicator, unitId, period, value } = r;
-      if (typeof indicator !== 'string' || typeof unitId !== 'string' || typeof period !== 'string') continue;
-      const byUnit = latest.get(indicator) ?? new Map();
-      latest.set(indicator, byUnit);
-      const prev = byUnit.get(unitId);
-      if (!prev || period > prev.period) byUnit.set(unitId, { period, value: typeof value === 'number' && Number.isFinite(value) ? value : null });
     }
     return {
       indicators: [...latest.entries()]
