@@ -62,7 +62,18 @@ export async function startServerProcess(opts: { port?: number; dataDir?: string
       });
     });
   };
+  /** Tests start from the whole demo: wait until the server has written its KPI year (it serves meanwhile). */
+  const seeded = async () => {
+    const end = Date.now() + 180_000;
+    for (;;) {
+      const h = (await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.json())) as { seeding?: boolean };
+      if (!h.seeding) return;
+      if (Date.now() > end) throw new Error('the demo KPI year was not written within 180 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
   await launch();
+  await seeded();
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode) return;
     const exited = new Promise((r) => child.once('exit', r));

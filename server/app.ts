@@ -173,6 +173,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const kpi = new KpiScheduler(ctx, now, { ...opts.kpi, feeds: opts.kpi?.feeds ?? feedsFromEnv(process.env.IOC_KPI_FEEDS), keywordPacks: opts.kpi?.keywordPacks ?? DEFAULT_KEYWORD_PACKS }, log);
     cleanup.push(() => kpi.stop());
 
+    let kpiSeeding = false;
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, exposeHeadRoutes: false, forceCloseConnections: true, return503OnClosing: true });
     const routes: RunningServer['routes'] = [];
     app.addHook('onRoute', (r) => {
@@ -190,7 +191,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     registerRoutes(
       app,
       [
-        ...healthRoutes(db, version),
+        ...healthRoutes(db, version, () => kpiSeeding),
         ...authRoutes(auth),
         ...syncRoutes({ db, auth, push, live, now, heartbeatMs: opts.heartbeatMs ?? 15_000 }),
         ...adminRoutes(db, now),
@@ -216,14 +217,17 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     // The demo's KPI year is large: write it after the server serves, so a first start is quick.
     const needKpiSeed = demoSeeded && opts.seedDemo !== false && (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, DEMO_KPI_MARKER))).length === 0;
     let closing = false;
+    kpiSeeding = needKpiSeed;
     const demoKpiReady = needKpiSeed
       ? (async () => {
           const t0 = Date.now();
-          const counts = await withWriteTx(ctx, (w) => seedDemoKpi(w, now()));
+          const counts = await seedDemoKpi((fn) => withWriteTx(ctx, fn), now());
           log('info', 'demo KPI year seeded', { ms: Date.now() - t0, counts });
-        })().catch((err: unknown) => {
-          if (!closing) log('error', 'demo KPI seed failed', { error: String(err) });
-        })
+        })()
+          .catch((err: unknown) => {
+            if (!closing) log('error', 'demo KPI seed failed', { error: String(err) });
+          })
+          .finally(() => (kpiSeeding = false))
       : Promise.resolve();
     cleanup.push(async () => {
       closing = true;

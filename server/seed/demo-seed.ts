@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { findCategory } from '../../shared/feedback/categories';
 import type { Alert, Camera, FeedbackCase, WaterReading, WaterStation } from '../../shared/domain/entities';
 import { upsertUser } from '../auth/users';
@@ -286,19 +287,29 @@ export async function seedDemo(w: Writer, now: Date, demoPassword: string, opts:
 }
 
 export const DEMO_KPI_MARKER = 'demo_seed_kpi';
+const DEMO_KPI_DATA_MARKER = 'demo_seed_kpi_data';
 
 /**
  * The demo's year of KPI source data (dossiers, EPI register, health, education, mentions) and the
  * indicator values computed from it. Tens of thousands of rows: the server writes it after it is
- * already serving (startServer runs it in the background), so a first start shows the district at
- * once and the boards fill in a few seconds later. Idempotent through its marker.
+ * already serving (startServer runs it in the background), in several short transactions so that
+ * requests (PGlite has one connection) wait seconds, not the whole seed. Resumable: the source data
+ * has its own marker, and recomputing a period only writes what changed.
  */
-export async function seedDemoKpi(w: Writer, now: Date): Promise<Record<string, number>> {
+export async function seedDemoKpi(run: <T>(fn: (w: Writer) => Promise<T>) => Promise<T>, now: Date): Promise<Record<string, number>> {
   const s = seedContext(now);
-  const written: Record<string, number> = { ...(await seedKpiData(w, s)) };
-  const kpi = await recompute(w, { now, periods: [...new Set([...defaultPeriods(s.now), ...demoPeriods(s.now)])] });
-  written.indicator_value = kpi.written;
-  written.immunization_due = kpi.dues;
-  await w.tx.insert(serverMeta).values({ key: DEMO_KPI_MARKER, value: { at: now.toISOString(), counts: written } }).onConflictDoNothing();
+  const hasMarker = async (w: Writer, key: string) => (await w.tx.select().from(serverMeta).where(eq(serverMeta.key, key))).length > 0;
+  const done = await run((w) => hasMarker(w, DEMO_KPI_DATA_MARKER));
+  const written: Record<string, number> = done ? {} : { ...(await seedKpiData(run, s)) };
+  if (!done) await run((w) => w.tx.insert(serverMeta).values({ key: DEMO_KPI_DATA_MARKER, value: { at: now.toISOString(), counts: written } }).onConflictDoNothing());
+  const periods = [...new Set([...defaultPeriods(s.now), ...demoPeriods(s.now)])];
+  written.indicator_value = 0;
+  written.immunization_due = 0;
+  for (let i = 0; i < periods.length; i += 4) {
+    const kpi = await run((w) => recompute(w, { now, periods: periods.slice(i, i + 4) }));
+    written.indicator_value += kpi.written;
+    written.immunization_due = Math.max(written.immunization_due, kpi.dues);
+  }
+  await run((w) => w.tx.insert(serverMeta).values({ key: DEMO_KPI_MARKER, value: { at: now.toISOString(), counts: written } }).onConflictDoNothing());
   return written;
 }

@@ -243,25 +243,30 @@ export interface KpiSeedCounts {
   cyber_mention: number;
 }
 
-/** Writes the KPI source data (not the computed values: recompute() does that). */
-export async function seedKpiData(w: Writer, s: SeedContext): Promise<KpiSeedCounts> {
+/**
+ * Writes the KPI source data (not the computed values: recompute() does that), one dataset chunk per
+ * `run` (a short write transaction each, so a serving server stays responsive). Idempotent: rows
+ * are generated deterministically and inserted with ON CONFLICT DO NOTHING / upserted, so a seed
+ * cut short by a crash completes on the next start.
+ */
+export async function seedKpiData(run: <T>(fn: (w: Writer) => Promise<T>) => Promise<T>, s: SeedContext): Promise<KpiSeedCounts> {
   const rng = new Prng(7_2026);
-  const ins = async <T>(rows: T[], fn: (chunk: T[]) => Promise<unknown>) => {
-    for (let i = 0; i < rows.length; i += 1000) await fn(rows.slice(i, i + 1000));
+  const ins = async <T>(rows: T[], fn: (w: Writer, chunk: T[]) => Promise<unknown>, size = 2000) => {
+    for (let i = 0; i < rows.length; i += size) await run((w) => fn(w, rows.slice(i, i + size)));
   };
   const dossiers = demoDossiers(s, rng);
-  await w.upsert('dossier_event', dossiers as unknown as Array<Record<string, unknown>>);
+  await ins(dossiers as unknown as Array<Record<string, unknown>>, (w, c) => w.upsert('dossier_event', c));
   const { children, doses } = immunizations(s, rng);
-  await ins(children, (c) => w.tx.insert(kpiChildren).values(c));
-  await ins(doses, (c) => w.tx.insert(kpiImmunizations).values(c));
+  await ins(children, (w, c) => w.tx.insert(kpiChildren).values(c).onConflictDoNothing());
+  await ins(doses, (w, c) => w.tx.insert(kpiImmunizations).values(c).onConflictDoNothing());
   const preg = pregnancies(s, rng);
-  await ins(preg, (c) => w.tx.insert(kpiPregnancies).values(c));
+  await ins(preg, (w, c) => w.tx.insert(kpiPregnancies).values(c).onConflictDoNothing());
   const hr = healthRecords(s, rng);
-  await ins(hr, (c) => w.tx.insert(kpiHealthRecords).values(c));
+  await ins(hr, (w, c) => w.tx.insert(kpiHealthRecords).values(c).onConflictDoNothing());
   const ed = education(s, rng);
-  await w.tx.insert(kpiEducation).values(ed);
+  await ins(ed, (w, c) => w.tx.insert(kpiEducation).values(c).onConflictDoNothing());
   const cm = mentions(s, rng);
-  await w.upsert('cyber_mention', cm);
+  await ins(cm, (w, c) => w.upsert('cyber_mention', c));
   return { dossier_event: dossiers.length, children: children.length, doses: doses.length, pregnancies: preg.length, health_records: hr.length, education: ed.length, cyber_mention: cm.length };
 }
 
