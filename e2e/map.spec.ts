@@ -10,10 +10,19 @@ import { startHostProcess, type HostProcess } from './host-process';
  * selection follows across displays, and a camera clicked on the map plays on display 2's mosaic.
  */
 
+type TestFeature = { id: string; lon: number; lat: number; props: Record<string, unknown> };
+type TestLiveLayer = {
+  rev: number;
+  pending: boolean;
+  features: Map<string, TestFeature>;
+  load(s: { rev: number; features: TestFeature[] }): void;
+  apply(d: { fromRev: number; rev: number; add: TestFeature[]; update: TestFeature[]; remove: string[] }): string;
+};
+
 declare global {
   interface Window {
     /** Set by the map view under `?maptest`. */
-    __iocMap?: { map: MapLibreMap; layers: Record<string, { rev: number; features: Map<string, { id: string; lon: number; lat: number; props: Record<string, unknown> }> }> };
+    __iocMap?: { map: MapLibreMap; layers: Record<string, TestLiveLayer>; LiveLayer: new (source: () => unknown, opts: { stateKeys: string[]; flushMs: number }) => TestLiveLayer };
   }
 }
 
@@ -101,7 +110,7 @@ test('every layer draws (counts + screenshots), labels carry Vietnamese diacriti
   expect(bands.length).toBeGreaterThan(0);
   expect(bands.every((b) => typeof b === 'number' && b >= 0 && b <= 3), JSON.stringify(bands)).toBe(true);
   // What is drawn is what the layer holds (live updates keep every property).
-  const drawn = await page.evaluate(() => window.__iocMap!.map.queryRenderedFeatures({ layers: ['water'] }).map((f) => [f.properties.id, f.properties.band]).sort());
+  const drawn = await page.evaluate(() => window.__iocMap!.map.queryRenderedFeatures({ layers: ['water'] }).map((f) => [f.properties.id, f.state.band ?? f.properties.band]).sort());
   const held = await page.evaluate(() => [...window.__iocMap!.layers.water.features.values()].map((f) => [f.id, f.props.band]).sort());
   expect(drawn).toEqual(held);
   await check('choropleth-2025', ['admin', 'choropleth'], (p) => valued(p, 'communes-fill'));
@@ -122,17 +131,20 @@ test('every layer draws (counts + screenshots), labels carry Vietnamese diacriti
   expect(external, external.join('\n')).toEqual([]);
 });
 
-test('live: an operator action reaches the map as a diff (updateData), never a full setData; rendered properties follow', async ({ page }) => {
+test('live: an operator action reaches the map as a diff (feature state / coalesced updateData), never a full setData; the drawn state follows', async ({ page }) => {
   test.setTimeout(90_000);
   await openMap(page);
   // Count what the page does to the cases source from now on.
   await page.evaluate(() => {
-    const src = window.__iocMap!.map.getSource('cases') as unknown as { setData: (...a: unknown[]) => unknown; updateData: (...a: unknown[]) => unknown };
-    const calls = ((window as unknown as { __calls: Record<string, number> }).__calls = { setData: 0, updateData: 0 });
+    const map = window.__iocMap!.map;
+    const src = map.getSource('cases') as unknown as { setData: (...a: unknown[]) => unknown; updateData: (...a: unknown[]) => unknown };
+    const calls = ((window as unknown as { __calls: Record<string, number> }).__calls = { setData: 0, updateData: 0, featureState: 0 });
     const set = src.setData.bind(src);
     const upd = src.updateData.bind(src);
     src.setData = (...a) => (calls.setData++, set(...a));
     src.updateData = (...a) => (calls.updateData++, upd(...a));
+    const fs = map.setFeatureState.bind(map);
+    map.setFeatureState = (t, st) => (t.source === 'cases' && calls.featureState++, fs(t, st));
   });
   const before = await page.evaluate(() => window.__iocMap!.layers.cases.rev);
   // An open case, closed by the operator (outbox → server → change log → pull → map:diff).
@@ -148,17 +160,72 @@ test('live: an operator action reaches the map as a diff (updateData), never a f
   }
   expect(closedId, 'an open case the operator may close').not.toBeNull();
   await expect.poll(() => page.evaluate((id) => window.__iocMap!.layers.cases.features.get(id)?.props.sla, closedId!), { timeout: 30_000 }).toBe('done');
+  // The coalesced updateData (if the change needed one) has gone out.
+  await expect.poll(() => page.evaluate(() => window.__iocMap!.layers.cases.pending), { timeout: 10_000 }).toBe(false);
   const after = await page.evaluate(() => ({ rev: window.__iocMap!.layers.cases.rev, calls: (window as unknown as { __calls: Record<string, number> }).__calls }));
   expect(after.rev).toBeGreaterThan(before);
-  expect(after.calls.updateData).toBeGreaterThan(0);
+  expect(after.calls.updateData + after.calls.featureState).toBeGreaterThan(0);
   expect(after.calls.setData).toBe(0);
-  // Zoomed in (unclustered), the drawn point carries the new state.
+  // Zoomed in (unclustered), the drawn point carries the new state (feature state wins over the data, as in the paint).
   const at = await page.evaluate((id) => window.__iocMap!.layers.cases.features.get(id)!, closedId!);
   await page.evaluate(([lon, lat]) => window.__iocMap!.map.jumpTo({ center: [lon, lat], zoom: 16 }), [at.lon, at.lat]);
   await idle(page);
-  const drawn = await page.evaluate((id) => window.__iocMap!.map.queryRenderedFeatures({ layers: ['cases-points'] }).find((f) => f.properties.id === id)?.properties.sla, closedId!);
+  const drawn = await page.evaluate((id) => {
+    const f = window.__iocMap!.map.queryRenderedFeatures({ layers: ['cases-points'] }).find((x) => x.properties.id === id);
+    return f ? (f.state.sla ?? f.properties.sla) : null;
+  }, closedId!);
   expect(drawn).toBe('done');
   await page.screenshot({ path: `${SHOTS}/map-case-closed-zoomed.png` });
+});
+
+test('live: a state-only change is drawn from feature state with no updateData; an add is coalesced into one updateData', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openMap(page);
+  const r = await page.evaluate(async () => {
+    const { map, LiveLayer } = window.__iocMap!;
+    // A layer of its own on a copy of the cases points style, fed through the same LiveLayer code.
+    const spec = map.getStyle().layers.find((l) => l.id === 'cases-points')!;
+    map.addSource('e2e-state', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'id' });
+    map.addLayer({ ...(spec as object), id: 'e2e-state-points', source: 'e2e-state', filter: ['all'] } as never);
+    const src = map.getSource('e2e-state') as unknown as { updateData: (...a: unknown[]) => unknown };
+    let updates = 0;
+    const upd = src.updateData.bind(src);
+    src.updateData = (...a) => (updates++, upd(...a));
+    const layer = new LiveLayer(() => map.getSource('e2e-state'), { stateKeys: ['sla'], flushMs: 300 });
+    const c = map.getCenter();
+    const f = (id: string, sla: string, dx = 0) => ({ id, lon: c.lng + dx, lat: c.lat, props: { sla, level: 'normal' } });
+    layer.load({ rev: 0, features: [f('a', 'ok'), f('b', 'ok', 0.001)] });
+    const idle = () => new Promise<void>((res) => { map.once('idle', () => res()); map.triggerRepaint(); });
+    await idle();
+    const read = (id: string) => {
+      const x = map.queryRenderedFeatures({ layers: ['e2e-state-points'] }).find((q) => q.properties.id === id);
+      return x ? { state: x.state.sla ?? null, data: x.properties.sla } : null;
+    };
+    layer.apply({ fromRev: 0, rev: 1, add: [], update: [f('a', 'overdue')], remove: [] });
+    await idle();
+    const stateOnly = { updates, a: read('a'), pending: layer.pending };
+    layer.apply({ fromRev: 1, rev: 2, add: [f('c', 'dueSoon', -0.001)], update: [], remove: ['b'] });
+    layer.apply({ fromRev: 2, rev: 3, add: [f('d', 'ok', 0.002)], update: [], remove: [] });
+    const queued = { updates, pending: layer.pending };
+    await new Promise((res) => setTimeout(res, 600));
+    await idle();
+    const out = { stateOnly, queued, updates, c: read('c'), d: read('d'), b: read('b'), a: read('a') };
+    map.removeLayer('e2e-state-points');
+    map.removeSource('e2e-state');
+    return out;
+  });
+  // State only: no updateData, the drawn feature reads the new SLA from feature state.
+  expect(r.stateOnly.updates).toBe(0);
+  expect(r.stateOnly.pending).toBe(false);
+  expect(r.stateOnly.a?.state).toBe('overdue');
+  // Two structural diffs inside the window: one updateData once it elapsed, and the map shows it.
+  expect(r.queued).toEqual({ updates: 0, pending: true });
+  expect(r.updates).toBe(1);
+  expect(r.c?.data).toBe('dueSoon');
+  expect(r.d?.data).toBe('ok');
+  expect(r.b).toBeNull();
+  // The state change rode along with the flush into the data too.
+  expect(r.a).toMatchObject({ state: 'overdue', data: 'overdue' });
 });
 
 test('selection is shared: a case found by id on display 1 is highlighted (and flown to) on display 3; keys zoom and pan', async ({ browser }) => {

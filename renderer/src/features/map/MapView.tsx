@@ -14,7 +14,7 @@ import { LiveLayer } from './live-layer';
 import { MapPanel, type ChoroplethLegend } from './MapPanel';
 import { maplibregl, type GeoJSONSource, type MapLibreMap } from './maplibre';
 import { searchMap, type Place, type SearchHit } from './search';
-import { assetUrl, BASEMAP_FILES, buildStyle, hiddenUnder, LIVE_SOURCES, TOGGLES, type LiveSource, type ToggleId } from './style';
+import { assetUrl, BASEMAP_FILES, buildStyle, hiddenUnder, LIVE_FLUSH_MS, LIVE_SOURCES, LIVE_STATE_KEYS, TOGGLES, type LiveSource, type ToggleId } from './style';
 import './map.css';
 
 const DISTRICT_BOUNDS: [[number, number], [number, number]] = [[107.9454, 15.11828], [108.46912, 15.43621]];
@@ -63,7 +63,7 @@ export function MapView() {
   const [places, setPlaces] = useState<{ units: Place[]; oldUnits: Place[] }>({ units: [], oldUnits: [] });
   const [query, setQuery] = useState('');
   const [hitIndex, setHitIndex] = useState(0);
-  const layers = useMemo(() => Object.fromEntries(LIVE_SOURCES.map((s) => [s, new LiveLayer(() => map?.getSource<GeoJSONSource>(s))])) as Record<LiveSource, LiveLayer>, [map]);
+  const layers = useMemo(() => Object.fromEntries(LIVE_SOURCES.map((s) => [s, new LiveLayer(() => map?.getSource<GeoJSONSource>(s), { stateKeys: LIVE_STATE_KEYS[s], flushMs: LIVE_FLUSH_MS })])) as Record<LiveSource, LiveLayer>, [map]);
   const indicators = useCacheQuery<MapIndicators>(() => api.map.getIndicators(), ['indicator_value']);
   const lookups = useCacheQuery<FeedbackLookups>(() => api.feedback.lookups(), ['feedback_case', 'admin_unit', 'agency']);
 
@@ -160,7 +160,7 @@ export function MapView() {
 
   // ---- choropleth -------------------------------------------------------------------------------
   const available = indicators?.indicators ?? [];
-  const current = available.find((i) => i.id === indicator) ?? available.find((i) => i.values.some((v) => v.unitId.startsWith(`${codeList}:`))) ?? available[0];
+  const current = available.find((i) => i.id === indicator) ?? available.find((i) => i.values.some((v) => v.unitId.startsWith(`${codeList}:`) && v.value !== null)) ?? available[0];
   const choropleth = useMemo(() => {
     if (!current) return null;
     const values = current.values.filter((v) => v.unitId.startsWith(`${codeList}:`) && v.value !== null);

@@ -24,6 +24,10 @@ export const BASEMAP_FILES = {
 /** Live point sources (keyed by feature id, updated by diff). */
 export const LIVE_SOURCES = ['cameras', 'cases', 'water', 'facilities'] as const;
 export type LiveSource = (typeof LIVE_SOURCES)[number];
+/** Properties drawn from feature state (paint only: never a layout, filter or label). */
+export const LIVE_STATE_KEYS: Record<LiveSource, readonly string[]> = { cameras: ['state'], cases: ['sla'], water: ['band'], facilities: [] };
+/** At most one updateData per source this often (adds, removes, moves, other properties). */
+export const LIVE_FLUSH_MS = 500;
 
 /** What the layer panel switches, and the style layers each switch shows (the choropleth is a paint change). */
 export const TOGGLES = {
@@ -48,9 +52,12 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
   const p = PALETTES[theme];
   const s = p.state;
   const halo = { 'text-halo-color': p.halo, 'text-halo-width': 2, 'text-halo-blur': 0.5 };
-  const slaColor: ExpressionSpecification = ['match', ['get', 'sla'], 'overdue', s.bad, 'dueSoon', s.warn, 'ok', s.ok, s.idle];
-  const camColor: ExpressionSpecification = ['match', ['get', 'state'], 'live', s.ok, 'starting', s.accent, 'reconnecting', s.warn, 'failed', s.bad, 'disabled', '#4a5263', s.idle];
-  const waterColor: ExpressionSpecification = ['match', ['get', 'band'], 0, p.water.normal, 1, p.water.bd1, 2, p.water.bd2, 3, p.water.bd3, s.idle];
+  // State keys (LIVE_STATE_KEYS) are read from feature state first: a live state change is a
+  // setFeatureState (no re-cluster, no tile reload); the data value is the fallback.
+  const st = (k: string): ExpressionSpecification => ['coalesce', ['feature-state', k], ['get', k]];
+  const slaColor: ExpressionSpecification = ['match', st('sla'), 'overdue', s.bad, 'dueSoon', s.warn, 'ok', s.ok, s.idle];
+  const camColor: ExpressionSpecification = ['match', st('state'), 'live', s.ok, 'starting', s.accent, 'reconnecting', s.warn, 'failed', s.bad, 'disabled', '#4a5263', s.idle];
+  const waterColor: ExpressionSpecification = ['match', st('band'), 0, p.water.normal, 1, p.water.bd1, 2, p.water.bd2, 3, p.water.bd3, s.idle];
   const liveLayers: LayerSpecification[] = [
       // Feedback cases: heatmap (toggle), clusters when zoomed out, points by SLA state.
       {
@@ -59,8 +66,8 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
         source: 'cases',
         layout: { visibility: 'none' },
         paint: {
-          // Clusters carry the summed weight of their cases: a log-like ramp keeps big clusters from saturating.
-          'heatmap-weight': ['interpolate', ['linear'], ['coalesce', ['get', 'weight'], 1], 0, 0, 2, 0.45, 20, 0.85, 100, 1],
+          // A case weighs by its SLA state; a cluster by its size (no per-cluster reduce: see the source).
+          'heatmap-weight': ['interpolate', ['linear'], ['coalesce', ['get', 'weight'], ['get', 'point_count'], 1], 0, 0, 2, 0.45, 20, 0.85, 100, 1],
           'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 1.3, 14, 2.2],
           'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 35, 10, 60, 14, 70],
           'heatmap-opacity': 0.75,
@@ -73,7 +80,9 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
         source: 'cases',
         filter: ['has', 'point_count'],
         paint: {
-          'circle-color': ['case', ['>', ['get', 'overdue'], 0], s.bad, ['>', ['get', 'dueSoon'], 0], s.warn, s.ok],
+          // Size only: a per-SLA cluster colour needs clusterProperties (a reduce over all 50k cases at
+          // every zoom, redone on every live change); the points show SLA once zoomed in.
+          'circle-color': s.accent,
           'circle-radius': ['step', ['get', 'point_count'], 16, 10, 20, 50, 26, 200, 32, 1000, 40],
           'circle-opacity': 0.85,
           'circle-stroke-color': p.halo,
@@ -93,7 +102,7 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
         type: 'circle',
         source: 'cases',
         filter: ['!', ['has', 'point_count']],
-        paint: { 'circle-radius': ['match', ['get', 'level'], 'urgent', 9, 7], 'circle-color': slaColor, 'circle-stroke-color': p.halo, 'circle-stroke-width': 2, 'circle-opacity': ['match', ['get', 'sla'], 'done', 0.55, 1] },
+        paint: { 'circle-radius': ['match', ['get', 'level'], 'urgent', 9, 7], 'circle-color': slaColor, 'circle-stroke-color': p.halo, 'circle-stroke-width': 2, 'circle-opacity': ['match', st('sla'), 'done', 0.55, 1] },
       },
       // Facilities: schools and health stations.
       { id: 'facilities', type: 'circle', source: 'facilities', paint: { 'circle-radius': 10, 'circle-color': ['match', ['get', 'kind'], 'school', p.facility.school, 'health_station', p.facility.health_station, s.idle], 'circle-stroke-color': p.halo, 'circle-stroke-width': 2 } },
@@ -151,11 +160,6 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
         cluster: true,
         clusterRadius: 50,
         clusterMaxZoom: 13,
-        clusterProperties: {
-          overdue: ['+', ['case', ['==', ['get', 'sla'], 'overdue'], 1, 0]],
-          dueSoon: ['+', ['case', ['==', ['get', 'sla'], 'dueSoon'], 1, 0]],
-          weight: ['+', ['get', 'weight']],
-        },
       }),
       water: live(),
       facilities: live(),
