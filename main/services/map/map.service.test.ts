@@ -116,6 +116,11 @@ describe('MapService', () => {
   });
 
   it('latest indicator value per unit; selection is held and broadcast', () => {
+    // The map draws communes and towns (the district has no shape of its own in either list).
+    for (const [id, level] of [['vn-2025:20900', 'commune'], ['vn-2019:20911', 'commune'], ['vn-2019:20914', 'commune'], ['vn-2019:515', 'district']] as const) {
+      put('admin_unit', id, { code: id.split(':')[1], codeList: id.split(':')[0], name: id, level, parentId: null, validFrom: null, validTo: null });
+    }
+    put('indicator_value', 'z', { indicator: 'ehr_coverage', unitId: 'vn-2019:515', period: '2026-02', value: 70, computedAt: iso(NOW) });
     put('indicator_value', 'a', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-01', value: 80, computedAt: iso(NOW) });
     put('indicator_value', 'b', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-02', value: 82.5, computedAt: iso(NOW) });
     expect(svc.getIndicators().indicators).toEqual([{ id: 'ehr_coverage', values: [{ unitId: 'vn-2025:20900', period: '2026-02', value: 82.5 }] }]);

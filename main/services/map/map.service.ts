@@ -82,12 +82,14 @@ export class MapService {
     if (!db) return { indicators: [] };
     // Per indicator and unit: the newest MONTH with a value (else the newest year). Period kinds are
     // never mixed ("2026-W47" sorts after "2026-11-25"), and units merged in 2025 keep their last
-    // month before the merger. kpi_values is the cache's indexed copy of indicator_value rows.
+    // month before the merger. Only units the map draws (communes, towns; not the district).
+    // kpi_values is the cache's indexed copy of indicator_value rows.
     const pick = (kind: string) =>
       db
         .prepare(
           `SELECT k.indicator, k.unit_id AS unitId, k.period, k.value FROM kpi_values k
-            WHERE k.kind = ? AND k.value IS NOT NULL AND k.unit_id <> ''
+            WHERE k.kind = ? AND k.value IS NOT NULL
+              AND k.unit_id IN (SELECT id FROM cache_rows WHERE entity = 'admin_unit' AND json_extract(data, '$.level') IN ('commune', 'town'))
               AND k.period = (SELECT max(k2.period) FROM kpi_values k2 WHERE k2.indicator = k.indicator AND k2.unit_id = k.unit_id AND k2.kind = ? AND k2.value IS NOT NULL)`,
         )
         .all(kind, kind) as Array<{ indicator: string; unitId: string; period: string; value: number }>;
