@@ -49,6 +49,11 @@ export const CaseSla = z.object({
   overdue: z.boolean(),
   escalationLevel: z.number().int().min(0).max(2),
   remainingWorkingMinutes: z.number(),
+  /** The server stopped the clock (pause with a reason): neither due soon nor overdue; dueAt null. */
+  paused: z.boolean().default(false),
+  pauseReason: z.string().nullable().default(null),
+  /** 'server': from the SLA state the server stored on the case; 'local': computed from receivedAt (older server). */
+  source: z.enum(['server', 'local']).default('local'),
 });
 export type CaseSla = z.infer<typeof CaseSla>;
 

@@ -226,6 +226,8 @@ export const en: Messages = {
     pending: 'waiting to send',
     remaining: '{{time}} left',
     late: '{{time}} late',
+    slaPaused: '⏸ Paused · {{time}} left',
+    slaPausedWord: 'Paused',
     days: '{{d}} d {{h}} h',
     hours: '{{h}} h {{m}} min',
     minutes: '{{m}} min',

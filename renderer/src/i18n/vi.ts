@@ -238,6 +238,8 @@ export const vi = {
     pending: 'đang chờ gửi',
     remaining: 'còn {{time}}',
     late: 'trễ {{time}}',
+    slaPaused: '⏸ Tạm dừng · còn {{time}}',
+    slaPausedWord: 'Tạm dừng',
     days: '{{d}} ngày {{h}} giờ',
     hours: '{{h}} giờ {{m}} phút',
     minutes: '{{m}} phút',

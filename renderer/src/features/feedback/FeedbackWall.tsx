@@ -4,7 +4,7 @@ import type { FeedbackLookups, FeedbackQueryResult } from '../../../../shared/co
 import { api } from '../../api';
 import { formatTime } from '../../shell/format';
 import { useCacheQuery, useNow } from '../../shell/hooks';
-import { formatRemaining, formatShort, slaState, statusLabel } from './format';
+import { formatRemaining, formatShort, pausedLabel, slaState, statusLabel } from './format';
 
 const PAGE_MS = 8000;
 
@@ -92,6 +92,7 @@ export function FeedbackWall({ lookups }: { lookups: FeedbackLookups | null }) {
                   <span className="muted">
                     {units.get(r.case.unitId ?? '') ?? r.case.unitId ?? ''} · {statusLabel(r.case.status, t)}
                     {r.pending ? ` · ${t('feedback.pending')}` : ''}
+                    {r.sla.paused ? ` · ${pausedLabel(r.sla, t)}` : ''}
                   </span>
                 </div>
                 <span className={`fq-wall-due sla-text-${state}`}>{formatRemaining(r.sla, t)}</span>
