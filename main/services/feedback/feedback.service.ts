@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IocError } from '../../../shared/contracts/rpc';
-import type { FeedbackDetail, FeedbackFilters, FeedbackLookups, FeedbackQueryResult, FeedbackRow, FeedbackSort, PendingAction } from '../../../shared/contracts/feedback.contract';
+import type { FeedbackDetail, FeedbackFilters, FeedbackLookups, FeedbackQueryResult, FeedbackRow, FeedbackSort, PendingAction, RoutingRule, RoutingRules } from '../../../shared/contracts/feedback.contract';
+import { RoutingRulesClient } from './routing-rules';
 import { AdminUnit, Agency, CaseEvent, FeedbackCase } from '../../../shared/domain/entities';
 import { findDuplicateCandidates } from '../../../shared/feedback/duplicates';
 import type { SlaPolicy } from '../../../shared/feedback/sla';
@@ -92,6 +93,7 @@ export class FeedbackService {
   private readonly off: (() => void) | null;
   private flushTimer: ReturnType<typeof setImmediate> | null = null;
   readonly media: FeedbackMedia | null;
+  private readonly routing: RoutingRulesClient;
 
   constructor(private readonly deps: FeedbackServiceDeps) {
     this.sla = new SlaIndex(deps.policy);
@@ -99,6 +101,7 @@ export class FeedbackService {
     this.media = deps.mediaDir
       ? new FeedbackMedia({ dir: deps.mediaDir, serverAuth: deps.serverAuth ?? (() => null), fetch: deps.fetch, log: deps.log, onUploaded: () => this.retryPhotoRejections() })
       : null;
+    this.routing = new RoutingRulesClient({ serverAuth: deps.serverAuth ?? (() => null), fetch: deps.fetch });
     this.off =
       deps.onCacheChanged?.((entities) => {
         if (entities.includes('feedback_case')) this.scheduleFlush();
@@ -304,6 +307,26 @@ export class FeedbackService {
     const present = (db.prepare(`SELECT DISTINCT status FROM ${Q}`).pluck().all() as unknown[]).filter((s): s is string => typeof s === 'string');
     const statuses = [...SERVER_STATUSES, ...present.filter((s) => !(SERVER_STATUSES as readonly string[]).includes(s)).sort()];
     return { units, agencies, statuses, openStatuses: statuses.filter((st) => phaseOf(st) !== 'done') };
+  }
+
+  // ---- routing rules (central server, admin, online) --------------------------------------------
+
+  async routingRules(): Promise<RoutingRules> {
+    return { rules: await this.routing.list(), communes: this.communes() };
+  }
+
+  async saveRoutingRules(rules: readonly RoutingRule[]): Promise<RoutingRules> {
+    return { rules: await this.routing.save(rules), communes: this.communes() };
+  }
+
+  /** Communes (and towns) of the cached admin units, for the routing rules' commune picker. */
+  private communes(): RoutingRules['communes'] {
+    const db = this.deps.db();
+    if (!db) return [];
+    return (db.prepare(`SELECT data FROM cache_rows WHERE entity = 'admin_unit'`).all() as Array<{ data: string }>)
+      .map((r) => AdminUnit.safeParse(JSON.parse(r.data)))
+      .flatMap((p) => (p.success && (p.data.level === 'commune' || p.data.level === 'town') && p.data.validTo === null ? [{ id: p.data.id, name: p.data.name }] : []))
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   }
 
   // ---- actions (outbox) -----------------------------------------------------------------------
