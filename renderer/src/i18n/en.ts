@@ -1,4 +1,5 @@
 import { caseCommandsEn, feedbackActionsEn } from './feedback';
+import { routingEn } from './routing';
 import { kpiEn } from './kpi';
 import type { Messages } from './vi';
 import { mapEn } from './map';
@@ -270,6 +271,7 @@ export const en: Messages = {
       photo: 'Photo {{n}}',
     },
     act: feedbackActionsEn,
+    routing: routingEn,
     wall: {
       title: 'OPEN CITIZEN FEEDBACK',
       newest: 'Just received',

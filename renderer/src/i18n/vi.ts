@@ -1,4 +1,5 @@
 import { caseCommandsVi, feedbackActionsVi } from './feedback';
+import { routingVi } from './routing';
 import { mapVi } from './map';
 import { kpiVi } from './kpi';
 
@@ -282,6 +283,7 @@ export const vi = {
       photo: 'Ảnh {{n}}',
     },
     act: feedbackActionsVi,
+    routing: routingVi,
     wall: {
       title: 'PHẢN ÁNH KIẾN NGHỊ ĐANG MỞ',
       newest: 'Mới tiếp nhận',
