@@ -87,6 +87,8 @@ export const FeedbackCounts = z.object({
   /** Over the rows matching every filter except `overdue`/`dueSoon`. */
   overdue: z.number().int().nonnegative(),
   dueSoon: z.number().int().nonnegative(),
+  /** Open cases whose clock the server paused (same filters as overdue/dueSoon). */
+  paused: z.number().int().nonnegative().default(0),
 });
 export type FeedbackCounts = z.infer<typeof FeedbackCounts>;
 

@@ -190,12 +190,17 @@ export class FeedbackService {
       overdueN = o;
       dueSoonN = d;
     }
-    const slaCounts = { overdue: overdueN, dueSoon: dueSoonN };
+    const pausedN = db
+      .prepare(`SELECT count(*) FROM ${Q} q WHERE ${wl.sql} AND q.sla_src = 'srv' AND q.sla_due IS NULL AND q.sla_paused = 1 AND (${PHASE_SQL.accept} OR ${PHASE_SQL.handle})`)
+      .pluck()
+      .get(...wl.params) as number;
+    const slaCounts = { overdue: overdueN, dueSoon: dueSoonN, paused: pausedN };
     for (const p of pendingItems) {
       if (!this.matches(p, f, th, { sla: true })) continue;
       const s = this.slaFlags(p, th);
       if (s.overdue) slaCounts.overdue++;
       if (s.dueSoon) slaCounts.dueSoon++;
+      if (p.srvDue === null && p.data.paused === true && phaseOf(p.status) !== 'done') slaCounts.paused++;
     }
 
     // the page
@@ -210,7 +215,7 @@ export class FeedbackService {
 
     const ms = performance.now() - started;
     if (ms > (this.deps.slowQueryMs ?? 250)) this.deps.log?.('warn', 'slow feedback query', { ms: Math.round(ms), filters: f, sort, offset: input.offset });
-    return { total, rows, counts: { byStatus, overdue: slaCounts.overdue, dueSoon: slaCounts.dueSoon }, now: new Date(nowMs).toISOString() };
+    return { total, rows, counts: { byStatus, overdue: slaCounts.overdue, dueSoon: slaCounts.dueSoon, paused: slaCounts.paused }, now: new Date(nowMs).toISOString() };
   }
 
   // ---- one case -------------------------------------------------------------------------------

@@ -98,6 +98,7 @@ describe('server SLA state on the desk', () => {
     expect(ids(overdue)).toEqual(['c-escalated', 'c-legacy']);
     expect(overdue.total).toBe(2);
     expect(overdue.counts.overdue).toBe(2);
+    expect(overdue.counts.paused).toBe(1);
     const soon = q({ filters: { dueSoon: true } });
     expect(ids(soon)).toEqual(['c-ticking']);
     expect(soon.counts.dueSoon).toBe(1);
