@@ -133,7 +133,7 @@ test('a citizen report reaches the wall in 2 s; assigned while the server is dow
   await expect(wall.getByTestId(`wall-newest-${id}`)).toContainText('Đường vào thôn 3');
   // counts by SLA state, rows coloured by it, type readable from across the room
   const open = Number(await wall.getByTestId('feedback-count-total').getAttribute('data-count'));
-  const parts = await Promise.all(['overdue', 'dueSoon', 'ok'].map(async (k) => Number(await wall.getByTestId(`wall-count-${k}`).locator('b').textContent())));
+  const parts = await Promise.all(['overdue', 'dueSoon', 'paused', 'ok'].map(async (k) => Number(await wall.getByTestId(`wall-count-${k}`).locator('b').textContent())));
   expect(parts[0]).toBeGreaterThan(0);
   expect(parts.reduce((a, b) => a + b, 0)).toBe(open);
   const firstRow = wall.locator('[data-testid^="feedback-row-"]').first();
@@ -375,7 +375,8 @@ test('a case the server paused shows "paused" with its reason (list, detail, wal
   await row.dblclick();
   const detail = page.getByTestId('feedback-detail');
   await expect(detail.getByTestId('detail-sla')).toHaveAttribute('data-sla', 'paused');
-  await expect(detail.getByTestId('detail-sla')).toContainText(String(paused!.pauseReason).slice(0, 20));
+  await expect(detail.getByTestId('detail-sla')).toContainText('Tạm dừng · còn');
+  await expect(detail.getByTestId('detail-paused')).toContainText(String(paused!.pauseReason).slice(0, 20));
   await page.screenshot({ path: `${SHOTS}/feedback-paused.png` });
 
   // the wall counts the paused cases on their own (the server's number), not as overdue or on time

@@ -4,7 +4,7 @@ import type { FeedbackDetail as Detail, FeedbackLookups } from '../../../../shar
 import { api } from '../../api';
 import { useCacheQuery } from '../../shell/hooks';
 import { AnswerForm, LevelForm, QuickActions, ReasonForm, ReferForm, ScheduleForm } from './CaseActions';
-import { categoryLabel, formatRemaining, formatShort, pausedLabel, slaState, statusLabel } from './format';
+import { categoryLabel, formatRemaining, formatShort, slaState, statusLabel } from './format';
 import { LocationPreview } from './LocationPreview';
 import { Photo } from './Photo';
 import './feedback-detail.css';
@@ -82,7 +82,7 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
         </dd>
         <dt>{t('feedback.detail.dueAt')}</dt>
         <dd className={`sla-text-${state}`} data-testid="detail-sla" data-sla={state}>
-          {sla.paused ? `${formatRemaining(sla, t)} — ${pausedLabel(sla, t)}` : sla.dueAt ? `${formatShort(sla.dueAt, i18n.language)} · ${formatRemaining(sla, t)}` : '—'}
+          {sla.paused ? formatRemaining(sla, t) : sla.dueAt ? `${formatShort(sla.dueAt, i18n.language)} · ${formatRemaining(sla, t)}` : '—'}
           {sla.escalationLevel === 2 && <span className="pill pill-closed fq-esc">{t('feedback.escalated')}</span>}
         </dd>
         <dt>{t('feedback.detail.receivedAt')}</dt>
