@@ -277,7 +277,8 @@ export const MIGRATIONS: readonly Migration[] = [
                  CASE WHEN json_extract(c.data, '$.paused') = 1 THEN 1 ELSE 0 END
             FROM cache_rows c WHERE c.entity = 'feedback_case' AND c.id = feedback_queue.id);
         CREATE INDEX fq_sla ON feedback_queue (sla_src, level, received, status, id);
-        CREATE INDEX fq_sla_due ON feedback_queue (sla_src, sla_due, status, level, id);
+        CREATE INDEX fq_sla_due ON feedback_queue (sla_src, sla_due, received, id, status, level);
+        CREATE INDEX fq_paused ON feedback_queue (status, level, id) WHERE sla_paused = 1;
       `);
     },
   },

@@ -94,7 +94,9 @@ export const feedbackQueue = sqliteTable(
   },
   (t) => [
     index('fq_sla').on(t.slaSrc, t.level, t.received, t.status, t.id),
-    index('fq_sla_due').on(t.slaSrc, t.slaDue, t.status, t.level, t.id),
+    index('fq_sla_due').on(t.slaSrc, t.slaDue, t.received, t.id, t.status, t.level),
+    /** Only the (few) paused rows: the paused count never walks the closed ones. */
+    index('fq_paused').on(t.status, t.level, t.id).where(sql`sla_paused = 1`),
     index('fq_geo').on(t.category, t.lat, t.lon, t.status),
     index('fq_status').on(t.status, t.level, t.received, t.id),
     index('fq_received').on(t.received, t.id, t.status, t.level),

@@ -191,7 +191,7 @@ export class FeedbackService {
       dueSoonN = d;
     }
     const pausedN = db
-      .prepare(`SELECT count(*) FROM ${Q} q WHERE ${wl.sql} AND q.sla_src = 'srv' AND q.sla_due IS NULL AND q.sla_paused = 1 AND (${PHASE_SQL.accept} OR ${PHASE_SQL.handle})`)
+      .prepare(`SELECT count(*) FROM ${Q} q INDEXED BY fq_paused WHERE q.sla_paused = 1 AND ${wl.sql} AND q.sla_src = 'srv' AND q.sla_due IS NULL AND (${PHASE_SQL.accept} OR ${PHASE_SQL.handle})`)
       .pluck()
       .get(...wl.params) as number;
     const slaCounts = { overdue: overdueN, dueSoon: dueSoonN, paused: pausedN };

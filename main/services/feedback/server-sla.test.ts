@@ -138,6 +138,14 @@ describe('server SLA state on the desk', () => {
     expect(byDue).toHaveLength(5);
   });
 
+  it('the server-clock stream of the due sort and the paused count walk their indexes (no sort of every open case)', () => {
+    const plan = (sql: string) => (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((p) => p.detail).join(' | ');
+    const due = plan(`SELECT q.id FROM feedback_queue q WHERE q.status IN ('received', 'in_progress') AND q.sla_src = 'srv' AND q.sla_due IS NOT NULL ORDER BY q.sla_due ASC, q.received ASC, q.id ASC LIMIT 120`);
+    expect(due).toContain('fq_sla_due');
+    expect(due).not.toContain('TEMP B-TREE');
+    expect(plan(`SELECT count(*) FROM feedback_queue q INDEXED BY fq_paused WHERE q.sla_paused = 1 AND q.sla_src = 'srv'`)).toContain('fq_paused');
+  });
+
   it('a server update resuming the case puts it back on a running clock', () => {
     now = NOW;
     put([fc('c-paused', { ...srv({ dueAt: iso(NOW - HOUR), overdue: true, remainingMinutes: -60 }) })]);
