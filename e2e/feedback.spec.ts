@@ -133,7 +133,7 @@ test('a citizen report reaches the wall in 2 s; assigned while the server is dow
   await expect(wall.getByTestId(`wall-newest-${id}`)).toContainText('Đường vào thôn 3');
   // counts by SLA state, rows coloured by it, type readable from across the room
   const open = Number(await wall.getByTestId('feedback-count-total').getAttribute('data-count'));
-  const parts = await Promise.all(['overdue', 'dueSoon', 'ok'].map(async (k) => Number(await wall.getByTestId(`wall-count-${k}`).locator('b').textContent())));
+  const parts = await Promise.all(['overdue', 'dueSoon', 'paused', 'ok'].map(async (k) => Number(await wall.getByTestId(`wall-count-${k}`).locator('b').textContent())));
   expect(parts[0]).toBeGreaterThan(0);
   expect(parts.reduce((a, b) => a + b, 0)).toBe(open);
   const firstRow = wall.locator('[data-testid^="feedback-row-"]').first();
@@ -230,6 +230,9 @@ test('filters agree with the server: status, level, commune, agency; overdue and
   }
   // the demo district has cases past their deadline (the wall colours them)
   expect(Number(await page.getByTestId('filter-overdue').locator('b').textContent())).toBeGreaterThan(0);
+  // …exactly the server's: a running clock past its stored due (paused clocks have none)
+  const serverOverdue = [...(await serverCases()).values()].filter((c) => typeof c.dueAt === 'string' && Date.parse(c.dueAt) < Date.now()).length;
+  await expect.poll(async () => Number(await page.getByTestId('filter-overdue').locator('b').textContent())).toBe(serverOverdue);
   await only(() => true);
   await page.getByTestId('filter-level-urgent').click();
   await only((c) => c.level === 'urgent');
@@ -352,4 +355,79 @@ test('offline actions that the server then refuses show its reason; level and pa
   await expect(detail.getByTestId('rejected-reason').first()).toContainText(/not allowed|không/i);
   await expect(detail.getByTestId('detail-status')).toContainText('Không thuộc thẩm quyền');
   await page.screenshot({ path: `${SHOTS}/feedback-rejected.png` });
+});
+
+test('a case the server paused shows "paused" with its reason (list, detail, wall), never overdue', async ({ page, browser }) => {
+  await waitForSync();
+  const cases = [...(await serverCases()).values()];
+  const paused = cases.find((c) => c.paused === true && c.slaPhase !== 'done' && typeof c.pauseReason === 'string');
+  expect(paused, 'the demo seed pauses some cases').toBeTruthy();
+  // by receivedAt alone this old case would be overdue; the server stopped its clock
+  expect(paused!.overdue).toBe(false);
+  await openDesk(page);
+  await search(page, paused!.id);
+  const row = page.getByTestId(`feedback-row-${paused!.id}`);
+  await expect(row).toHaveAttribute('data-sla', 'paused');
+  await expect(row.locator('.fq-c-due')).toContainText('Tạm dừng');
+  await page.getByTestId('filter-overdue').click();
+  await expect.poll(() => total(page)).toBe(0);
+  await page.getByTestId('filter-overdue').click();
+  await row.dblclick();
+  const detail = page.getByTestId('feedback-detail');
+  await expect(detail.getByTestId('detail-sla')).toHaveAttribute('data-sla', 'paused');
+  await expect(detail.getByTestId('detail-sla')).toContainText('Tạm dừng · còn');
+  await expect(detail.getByTestId('detail-paused')).toContainText(String(paused!.pauseReason).slice(0, 20));
+  await page.screenshot({ path: `${SHOTS}/feedback-paused.png` });
+
+  // the wall counts the paused cases on their own (the server's number), not as overdue or on time
+  const serverPaused = cases.filter((c) => c.paused === true && (c.slaPhase === 'accept' || c.slaPhase === 'handle')).length;
+  const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  await wall.goto(`${host.origin}/?display=2&view=feedback&layout=wall#token=${host.token}`);
+  await expect(wall.getByTestId('wall-count-paused').locator('b')).toHaveText(String(serverPaused), { timeout: 15_000 });
+  await expect(wall.getByTestId('wall-count-paused')).toContainText('Tạm dừng');
+  await wall.screenshot({ path: `${SHOTS}/feedback-wall-paused.png` });
+  await wall.close();
+});
+
+test('an admin edits the routing rules from the console and saves them to the server; an operator does not see the panel', async ({ page }) => {
+  await hostCall(host, 'sync:login', { username: 'admin', password: DEMO_PASSWORD });
+  try {
+    await page.goto(`${host.origin}/?display=1&view=console#token=${host.token}`);
+    const panel = page.getByTestId('routing-panel');
+    await expect(panel.getByTestId('routing-table')).toBeVisible({ timeout: 15_000 });
+    const token = await apiLogin(server, 'admin');
+    const rulesOnServer = async () =>
+      ((await (await fetch(`${server.url}/api/v1/admin/routing-rules`, { headers: { authorization: `Bearer ${token}`, 'x-ioc-protocol': '1' } })).json()) as { rules: Array<{ id: string; autoAssign: boolean; agencyId: string }> }).rules;
+    const before = await rulesOnServer();
+    await expect(panel.locator('tbody tr')).toHaveCount(before.length);
+    // edit the first rule: flip auto-assign, save; the server has it
+    await panel.getByTestId('routing-edit-0').click();
+    await panel.getByTestId('routing-edit-auto').click();
+    await panel.getByTestId('routing-save').click();
+    await expect(panel.getByTestId('routing-notice')).toBeVisible();
+    await expect.poll(async () => (await rulesOnServer())[0].autoAssign).toBe(!before[0].autoAssign);
+    // an invalid edit (an agency the server does not know is not offered; a duplicate rule is): the server's reason, nothing lost
+    await panel.getByTestId('routing-add').click();
+    const last = before.length;
+    const first = (before as unknown as Array<{ category: string; unitId: string | null }>)[0];
+    await panel.getByTestId(`routing-row-${last}`).getByTestId('routing-edit-category').selectOption(first.category);
+    await panel.getByTestId(`routing-row-${last}`).getByTestId('routing-edit-commune').selectOption(first.unitId ?? '');
+    await panel.getByTestId('routing-save').click();
+    await expect(panel.getByTestId('routing-error')).toContainText('Máy chủ không chấp nhận');
+    await expect(panel.locator('tbody tr')).toHaveCount(before.length + 1);
+    await expect(panel.locator('tr.routing-bad')).toHaveCount(1);
+    await page.screenshot({ path: `${SHOTS}/feedback-routing-rules.png`, fullPage: true });
+    expect(await rulesOnServer()).toHaveLength(before.length);
+    // delete the new row, put the first rule back, save
+    await panel.getByTestId(`routing-row-${last}`).getByRole('button', { name: 'Xoá' }).click();
+    await panel.getByTestId('routing-edit-0').click();
+    await panel.getByTestId('routing-edit-auto').click();
+    await panel.getByTestId('routing-save').click();
+    await expect.poll(async () => (await rulesOnServer())[0].autoAssign).toBe(before[0].autoAssign);
+  } finally {
+    await hostCall(host, 'sync:login', { username: 'operator', password: DEMO_PASSWORD });
+  }
+  await page.goto(`${host.origin}/?display=1&view=console#token=${host.token}`);
+  await expect(page.getByTestId('view-console')).toBeVisible();
+  await expect(page.getByTestId('routing-panel')).toHaveCount(0);
 });

@@ -178,6 +178,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       act: (input) => feedback.act(input.name, input.args),
       attachPhoto: (input) => feedback.attachPhoto(input.type, input.dataBase64),
       photo: (input) => feedback.photo(input.ref),
+      routingRules: () => feedback.routingRules(),
+      saveRoutingRules: (input) => feedback.saveRoutingRules(input.rules),
     },
     kpi: {
       board: (input) => kpi.board(input.board, input.scope),

@@ -220,4 +220,37 @@ describe('migrations N-1 → N', () => {
     expect(v4.sqlite.prepare('SELECT count(*) FROM feedback_dirty').pluck().get()).toBe(0);
     v4.close();
   });
+  it('6: backfills the SLA clock columns (server state or status phase) and keeps them on flush', async () => {
+    const { flushAll } = await import('../services/feedback/queue-index');
+    const file = join(dir, 'cache.db');
+    // At version 3 the triggers fill feedback_queue directly (the rows the backfill updates).
+    const v5 = openCacheDb(file, { targetVersion: 3 });
+    const fc = (id: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ id, title: 'Đèn hỏng', description: '', address: null, category: 'street_lighting', status: 'assigned', level: 'normal', unitId: 'u1', agencyId: null, location: null, receivedAt: '2026-03-02T08:00:00+07:00', updatedAt: '2026-03-02T08:00:00+07:00', ...extra });
+    const put = (db: typeof v5, id: string, data: string, seq: number) =>
+      db.sqlite.prepare('INSERT INTO cache_rows VALUES (?, ?, ?, ?) ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, seq = excluded.seq').run('feedback_case', id, data, seq);
+    put(v5, 'old', fc('old'), 1);
+    put(v5, 'srv', fc('srv', { slaPhase: 'handle', dueAt: '2026-03-05T10:00:00+07:00', paused: false }), 2);
+    put(v5, 'psd', fc('psd', { slaPhase: 'handle', dueAt: null, paused: true, pauseReason: 'chờ thời tiết' }), 3);
+    v5.close();
+
+    const v6 = openCacheDb(file, { targetVersion: 6 });
+    expect(v6.version).toBe(6);
+    const sla = () => v6.sqlite.prepare('SELECT id, sla_src, sla_due, sla_paused FROM feedback_queue ORDER BY id').all();
+    expect(sla()).toEqual([
+      { id: 'old', sla_src: 'handle', sla_due: null, sla_paused: 0 },
+      { id: 'psd', sla_src: 'srv', sla_due: null, sla_paused: 1 },
+      { id: 'srv', sla_src: 'srv', sla_due: Date.parse('2026-03-05T03:00:00Z'), sla_paused: 0 },
+    ]);
+    // the server resumes the paused case: the batched index picks the new due up
+    put(v6, 'psd', fc('psd', { slaPhase: 'handle', dueAt: '2026-03-06T08:00:00+07:00', paused: false }), 4);
+    put(v6, 'old', fc('old', { status: 'resolved' }), 5);
+    flushAll(v6.sqlite);
+    expect(sla()).toEqual([
+      { id: 'old', sla_src: 'done', sla_due: null, sla_paused: 0 },
+      { id: 'psd', sla_src: 'srv', sla_due: Date.parse('2026-03-06T01:00:00Z'), sla_paused: 0 },
+      { id: 'srv', sla_src: 'srv', sla_due: Date.parse('2026-03-05T03:00:00Z'), sla_paused: 0 },
+    ]);
+    v6.close();
+  });
 });

@@ -254,6 +254,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Issue 5: the server stores each case's SLA state (slaPhase, dueAt — null when paused or done —,
+    // paused, pauseReason, …; server/feedback/sla-fields.ts). The queue keeps the clock the desk
+    // filters and sorts on: `sla_src` 'srv' for rows with server fields (`sla_due` = their dueAt in
+    // epoch ms, `sla_paused`), else the phase computed from the status ('accept' / 'handle' / 'done')
+    // for rows from an older server, which still go through the receivedAt thresholds.
+    // Maintained by the batched queue index (main/services/feedback/queue-index.ts).
+    version: 6,
+    name: 'feedback-server-sla',
+    up: (db) => {
+      const handle = `('triage', 'assigned', 'in_progress', 'scheduled', 'internal_referral')`;
+      db.exec(`
+        ALTER TABLE feedback_queue ADD COLUMN sla_src TEXT;
+        ALTER TABLE feedback_queue ADD COLUMN sla_due INTEGER;
+        ALTER TABLE feedback_queue ADD COLUMN sla_paused INTEGER;
+        UPDATE feedback_queue SET (sla_src, sla_due, sla_paused) = (
+          SELECT CASE WHEN json_type(c.data, '$.slaPhase') = 'text' THEN 'srv'
+                      WHEN feedback_queue.status = 'received' THEN 'accept'
+                      WHEN feedback_queue.status IN ${handle} THEN 'handle' ELSE 'done' END,
+                 CASE WHEN json_type(c.data, '$.slaPhase') = 'text' THEN CAST(round(unixepoch(json_extract(c.data, '$.dueAt'), 'subsec') * 1000) AS INTEGER) END,
+                 CASE WHEN json_extract(c.data, '$.paused') = 1 THEN 1 ELSE 0 END
+            FROM cache_rows c WHERE c.entity = 'feedback_case' AND c.id = feedback_queue.id);
+        CREATE INDEX fq_sla ON feedback_queue (sla_src, level, received, status, id);
+        CREATE INDEX fq_sla_due ON feedback_queue (sla_src, sla_due, received, id, status, level);
+        CREATE INDEX fq_paused ON feedback_queue (status, level, id) WHERE sla_paused = 1;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

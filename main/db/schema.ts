@@ -86,8 +86,17 @@ export const feedbackQueue = sqliteTable(
     category: text('category'),
     lon: real('lon'),
     lat: real('lat'),
+    /** Migration 6: 'srv' when the row carries the server's SLA state, else the status phase. */
+    slaSrc: text('sla_src'),
+    /** Migration 6: the server's dueAt (epoch ms; null when paused, done or not server state). */
+    slaDue: integer('sla_due'),
+    slaPaused: integer('sla_paused'),
   },
   (t) => [
+    index('fq_sla').on(t.slaSrc, t.level, t.received, t.status, t.id),
+    index('fq_sla_due').on(t.slaSrc, t.slaDue, t.received, t.id, t.status, t.level),
+    /** Only the (few) paused rows: the paused count never walks the closed ones. */
+    index('fq_paused').on(t.status, t.level, t.id).where(sql`sla_paused = 1`),
     index('fq_geo').on(t.category, t.lat, t.lon, t.status),
     index('fq_status').on(t.status, t.level, t.received, t.id),
     index('fq_received').on(t.received, t.id, t.status, t.level),

@@ -49,6 +49,11 @@ export const CaseSla = z.object({
   overdue: z.boolean(),
   escalationLevel: z.number().int().min(0).max(2),
   remainingWorkingMinutes: z.number(),
+  /** The server stopped the clock (pause with a reason): neither due soon nor overdue; dueAt null. */
+  paused: z.boolean().default(false),
+  pauseReason: z.string().nullable().default(null),
+  /** 'server': from the SLA state the server stored on the case; 'local': computed from receivedAt (older server). */
+  source: z.enum(['server', 'local']).default('local'),
 });
 export type CaseSla = z.infer<typeof CaseSla>;
 
@@ -82,6 +87,8 @@ export const FeedbackCounts = z.object({
   /** Over the rows matching every filter except `overdue`/`dueSoon`. */
   overdue: z.number().int().nonnegative(),
   dueSoon: z.number().int().nonnegative(),
+  /** Open cases whose clock the server paused (same filters as overdue/dueSoon). */
+  paused: z.number().int().nonnegative().default(0),
 });
 export type FeedbackCounts = z.infer<typeof FeedbackCounts>;
 
@@ -157,6 +164,24 @@ export const FeedbackLookups = z.object({
 });
 export type FeedbackLookups = z.infer<typeof FeedbackLookups>;
 
+/** A routing rule as the central server keeps it (server/feedback/routing.ts): category × commune → agency. */
+export const RoutingRule = z.object({
+  id: z.string().min(1).max(80),
+  category: z.string().min(1).max(60),
+  /** Post-2025 commune (`vn-2025:<code>`), or null for every commune. */
+  unitId: z.string().min(1).max(100).nullable(),
+  agencyId: z.string().min(1).max(100),
+  /** The case starts assigned (accepted on arrival); otherwise it waits with the agency proposed. */
+  autoAssign: z.boolean(),
+});
+export type RoutingRule = z.infer<typeof RoutingRule>;
+export const RoutingRules = z.object({
+  rules: z.array(RoutingRule),
+  /** Communes from the local cache (for the commune picker). */
+  communes: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type RoutingRules = z.infer<typeof RoutingRules>;
+
 export const feedbackContract = {
   query: call('feedback:query', FeedbackQueryInput, FeedbackQueryResult),
   get: call('feedback:get', z.object({ id: Id }), FeedbackDetail),
@@ -183,4 +208,11 @@ export const feedbackContract = {
   ),
   /** A photo (media ref or URL) as a data: URL, from the local copy or the central server. */
   photo: call('feedback:photo', z.object({ ref: z.string().min(1).max(2048) }), z.object({ dataUrl: z.string() })),
+  /**
+   * The central server's routing rules (admin only, online only): errors 'unavailable' (offline or
+   * not signed in), 'forbidden' (not an administrator), 'invalid_input' (the server's validation).
+   */
+  routingRules: call('feedback:routingRules', z.void(), RoutingRules),
+  /** Replace every routing rule on the central server (admin only); answers the rules as saved. */
+  saveRoutingRules: call('feedback:saveRoutingRules', z.object({ rules: z.array(RoutingRule).max(2000) }), RoutingRules),
 };

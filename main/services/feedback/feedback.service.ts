@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { IocError } from '../../../shared/contracts/rpc';
-import type { FeedbackDetail, FeedbackFilters, FeedbackLookups, FeedbackQueryResult, FeedbackRow, FeedbackSort, PendingAction } from '../../../shared/contracts/feedback.contract';
+import type { FeedbackDetail, FeedbackFilters, FeedbackLookups, FeedbackQueryResult, FeedbackRow, FeedbackSort, PendingAction, RoutingRule, RoutingRules } from '../../../shared/contracts/feedback.contract';
+import { RoutingRulesClient } from './routing-rules';
 import { AdminUnit, Agency, CaseEvent, FeedbackCase } from '../../../shared/domain/entities';
 import { findDuplicateCandidates } from '../../../shared/feedback/duplicates';
 import type { SlaPolicy } from '../../../shared/feedback/sla';
@@ -16,6 +17,10 @@ import { flushAll, flushChunk, hasDirty } from './queue-index';
 import { HANDLE_STATUSES, LEVELS, phaseOf, SlaIndex, type Thresholds } from './sla-index';
 import { allowedStatusChanges, canAssign, SERVER_STATUSES, statusRank, workflowState } from './status-map';
 
+/** Rows without server SLA state whose clock (from the status) is accept / handle (migration 6 column). */
+const LOCAL_SQL = { accept: `q.sla_src = 'accept'`, handle: `q.sla_src = 'handle'` } as const;
+/** Rows with the server's SLA state and a running clock (not paused, not done). */
+const SRV_RUNNING = `q.sla_src = 'srv' AND q.sla_due IS NOT NULL`;
 const PHASE_SQL = { accept: `q.status = 'received'`, handle: `q.status IN (${HANDLE_STATUSES.map(sqlString).join(', ')})` } as const;
 
 export interface FeedbackServiceDeps {
@@ -58,6 +63,8 @@ interface Item {
   /** receivedAt, epoch ms (NaN if unreadable). */
   received: number;
   pending: boolean;
+  /** The server's stored due instant (epoch ms), null when paused/done; undefined without server SLA state. */
+  srvDue?: number | null;
 }
 
 type Skip = { status?: boolean; sla?: boolean };
@@ -86,6 +93,7 @@ export class FeedbackService {
   private readonly off: (() => void) | null;
   private flushTimer: ReturnType<typeof setImmediate> | null = null;
   readonly media: FeedbackMedia | null;
+  private readonly routing: RoutingRulesClient;
 
   constructor(private readonly deps: FeedbackServiceDeps) {
     this.sla = new SlaIndex(deps.policy);
@@ -93,6 +101,7 @@ export class FeedbackService {
     this.media = deps.mediaDir
       ? new FeedbackMedia({ dir: deps.mediaDir, serverAuth: deps.serverAuth ?? (() => null), fetch: deps.fetch, log: deps.log, onUploaded: () => this.retryPhotoRejections() })
       : null;
+    this.routing = new RoutingRulesClient({ serverAuth: deps.serverAuth ?? (() => null), fetch: deps.fetch });
     this.off =
       deps.onCacheChanged?.((entities) => {
         if (entities.includes('feedback_case')) this.scheduleFlush();
@@ -167,22 +176,31 @@ export class FeedbackService {
     let dueSoonN = 0;
     if (textRids === null) {
       for (const g of th.groups) {
-        const base = `SELECT count(*) FROM ${Q} q WHERE ${wl.sql} AND q.level = ? AND ${PHASE_SQL[g.phase]} AND q.received`;
+        const base = `SELECT count(*) FROM ${Q} q WHERE ${wl.sql} AND q.level = ? AND ${LOCAL_SQL[g.phase]} AND q.received`;
         overdueN += db.prepare(`${base} <= ?`).pluck().get(...wl.params, g.level, g.overdueMax) as number;
         dueSoonN += db.prepare(`${base} > ? AND q.received <= ?`).pluck().get(...wl.params, g.level, g.overdueMax, g.dueSoonMax) as number;
       }
+      // Rows with the server's SLA state: two ranges on fq_sla_due (the due ticked forward to now).
+      const srv = `SELECT count(*) FROM ${Q} q WHERE ${wl.sql} AND q.sla_src = 'srv' AND q.sla_due`;
+      overdueN += db.prepare(`${srv} < ?`).pluck().get(...wl.params, th.now) as number;
+      dueSoonN += db.prepare(`${srv} >= ? AND q.sla_due <= ?`).pluck().get(...wl.params, th.now, th.now + this.sla.policy.dueSoonMs) as number;
     } else {
       // A search already narrows by key: one pass over its hits beats twelve passes.
       const [o, d] = db.prepare(`SELECT coalesce(sum(${this.slaSql(th, 'overdue')}), 0), coalesce(sum(${this.slaSql(th, 'dueSoon')}), 0) FROM ${Q} q WHERE ${wl.sql}`).raw().get(...wl.params) as [number, number];
       overdueN = o;
       dueSoonN = d;
     }
-    const slaCounts = { overdue: overdueN, dueSoon: dueSoonN };
+    const pausedN = db
+      .prepare(`SELECT count(*) FROM ${Q} q INDEXED BY fq_paused WHERE q.sla_paused = 1 AND ${wl.sql} AND q.sla_src = 'srv' AND q.sla_due IS NULL AND (${PHASE_SQL.accept} OR ${PHASE_SQL.handle})`)
+      .pluck()
+      .get(...wl.params) as number;
+    const slaCounts = { overdue: overdueN, dueSoon: dueSoonN, paused: pausedN };
     for (const p of pendingItems) {
       if (!this.matches(p, f, th, { sla: true })) continue;
       const s = this.slaFlags(p, th);
       if (s.overdue) slaCounts.overdue++;
       if (s.dueSoon) slaCounts.dueSoon++;
+      if (p.srvDue === null && p.data.paused === true && phaseOf(p.status) !== 'done') slaCounts.paused++;
     }
 
     // the page
@@ -197,7 +215,7 @@ export class FeedbackService {
 
     const ms = performance.now() - started;
     if (ms > (this.deps.slowQueryMs ?? 250)) this.deps.log?.('warn', 'slow feedback query', { ms: Math.round(ms), filters: f, sort, offset: input.offset });
-    return { total, rows, counts: { byStatus, overdue: slaCounts.overdue, dueSoon: slaCounts.dueSoon }, now: new Date(nowMs).toISOString() };
+    return { total, rows, counts: { byStatus, overdue: slaCounts.overdue, dueSoon: slaCounts.dueSoon, paused: slaCounts.paused }, now: new Date(nowMs).toISOString() };
   }
 
   // ---- one case -------------------------------------------------------------------------------
@@ -294,6 +312,26 @@ export class FeedbackService {
     const present = (db.prepare(`SELECT DISTINCT status FROM ${Q}`).pluck().all() as unknown[]).filter((s): s is string => typeof s === 'string');
     const statuses = [...SERVER_STATUSES, ...present.filter((s) => !(SERVER_STATUSES as readonly string[]).includes(s)).sort()];
     return { units, agencies, statuses, openStatuses: statuses.filter((st) => phaseOf(st) !== 'done') };
+  }
+
+  // ---- routing rules (central server, admin, online) --------------------------------------------
+
+  async routingRules(): Promise<RoutingRules> {
+    return { rules: await this.routing.list(), communes: this.communes() };
+  }
+
+  async saveRoutingRules(rules: readonly RoutingRule[]): Promise<RoutingRules> {
+    return { rules: await this.routing.save(rules), communes: this.communes() };
+  }
+
+  /** Communes (and towns) of the cached admin units, for the routing rules' commune picker. */
+  private communes(): RoutingRules['communes'] {
+    const db = this.deps.db();
+    if (!db) return [];
+    return (db.prepare(`SELECT data FROM cache_rows WHERE entity = 'admin_unit'`).all() as Array<{ data: string }>)
+      .map((r) => AdminUnit.safeParse(JSON.parse(r.data)))
+      .flatMap((p) => (p.success && (p.data.level === 'commune' || p.data.level === 'town') && p.data.validTo === null ? [{ id: p.data.id, name: p.data.name }] : []))
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   }
 
   // ---- actions (outbox) -----------------------------------------------------------------------
@@ -410,8 +448,11 @@ export class FeedbackService {
   private slaSql(th: Thresholds, which: 'overdue' | 'dueSoon'): string {
     const terms = th.groups.map((g) => {
       const range = which === 'overdue' ? `q.received <= ${g.overdueMax}` : `q.received > ${g.overdueMax} AND q.received <= ${g.dueSoonMax}`;
-      return `(${PHASE_SQL[g.phase]} AND q.level = '${g.level}' AND ${range})`;
+      return `(${LOCAL_SQL[g.phase]} AND q.level = '${g.level}' AND ${range})`;
     });
+    // Server SLA state: overdue ⇔ now > dueAt; due soon ⇔ now ≤ dueAt ≤ now + window (a paused
+    // clock has no dueAt, so it is neither).
+    terms.push(which === 'overdue' ? `(${SRV_RUNNING} AND q.sla_due < ${th.now})` : `(${SRV_RUNNING} AND q.sla_due >= ${th.now} AND q.sla_due <= ${th.now + this.sla.policy.dueSoonMs})`);
     return `(${terms.join(' OR ')})`;
   }
 
@@ -430,7 +471,11 @@ export class FeedbackService {
     return true;
   }
 
-  private slaFlags(it: Pick<Item, 'status' | 'level' | 'received'>, th: Thresholds): { overdue: boolean; dueSoon: boolean } {
+  private slaFlags(it: Pick<Item, 'status' | 'level' | 'received' | 'srvDue'>, th: Thresholds): { overdue: boolean; dueSoon: boolean } {
+    if (it.srvDue !== undefined) {
+      if (it.srvDue === null || phaseOf(it.status) === 'done') return { overdue: false, dueSoon: false };
+      return { overdue: it.srvDue < th.now, dueSoon: it.srvDue >= th.now && it.srvDue <= th.now + this.sla.policy.dueSoonMs };
+    }
     const phase = phaseOf(it.status);
     if (phase === 'done' || Number.isNaN(it.received)) return { overdue: false, dueSoon: false };
     const g = th.groups.find((x) => x.level === it.level && x.phase === phase);
@@ -491,18 +536,27 @@ export class FeedbackService {
   private pageByDue(db: Database.Database, w: Where, pend: Item[], sort: FeedbackSort, offset: number, limit: number): string[] {
     const asc = sort.dir === 'asc';
     const need = offset + limit;
-    const timed = (p: Pick<Item, 'status' | 'level' | 'received'>) => phaseOf(p.status) !== 'done' && p.level in LEVEL_ORDER && Number.isFinite(p.received);
+    const timed = (p: Pick<Item, 'status' | 'level' | 'received' | 'srvDue'>) =>
+      p.srvDue !== undefined ? p.srvDue !== null && phaseOf(p.status) !== 'done' : phaseOf(p.status) !== 'done' && p.level in LEVEL_ORDER && Number.isFinite(p.received);
     type Key = { id: string; due: number; received: number };
     const streams: Key[][] = [];
     for (const level of LEVELS)
       for (const phase of ['accept', 'handle'] as const) {
         const rows = db
-          .prepare(`SELECT q.id, q.received FROM ${Q} q WHERE ${w.sql} AND ${PHASE_SQL[phase]} AND q.level = ? AND q.received IS NOT NULL ORDER BY q.received ${asc ? 'ASC' : 'DESC'}, q.id ${asc ? 'ASC' : 'DESC'} LIMIT ?`)
+          .prepare(`SELECT q.id, q.received FROM ${Q} q WHERE ${w.sql} AND ${LOCAL_SQL[phase]} AND q.level = ? AND q.received IS NOT NULL ORDER BY q.received ${asc ? 'ASC' : 'DESC'}, q.id ${asc ? 'ASC' : 'DESC'} LIMIT ?`)
           .raw()
           .all(...w.params, level, need) as Array<[string, number]>;
         streams.push(rows.map(([id, received]) => ({ id, received, due: this.sla.dueAt(level, phase, received) })));
       }
-    const pendKeys = pend.filter(timed).map((p) => ({ id: p.id, received: p.received, due: this.sla.dueAt(p.level as 'urgent', phaseOf(p.status) as 'accept', p.received) }));
+    // Rows with the server's SLA state, in the order of their stored due (fq_sla_due).
+    const srvRows = db
+      .prepare(`SELECT q.id, q.received, q.sla_due FROM ${Q} q WHERE ${w.sql} AND ${SRV_RUNNING} ORDER BY q.sla_due ${asc ? 'ASC' : 'DESC'}, q.received ${asc ? 'ASC' : 'DESC'}, q.id ${asc ? 'ASC' : 'DESC'} LIMIT ?`)
+      .raw()
+      .all(...w.params, need) as Array<[string, number | null, number]>;
+    streams.push(srvRows.map(([id, received, due]) => ({ id, received: received ?? 0, due })));
+    const pendKeys = pend
+      .filter(timed)
+      .map((p) => ({ id: p.id, received: p.received, due: p.srvDue != null ? p.srvDue : this.sla.dueAt(p.level as 'urgent', phaseOf(p.status) as 'accept', p.received) }));
     const cmp = (x: Key, y: Key) => {
       const c = x.due - y.due || x.received - y.received || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
       return asc ? c : -c;
@@ -521,7 +575,7 @@ export class FeedbackService {
     }
     if (out.length < limit) {
       // How many timed rows there are in all, to know where the untimed tail starts.
-      const timedSql = `(${PHASE_SQL.accept} OR ${PHASE_SQL.handle}) AND q.level IN ('urgent', 'normal', 'complex') AND q.received IS NOT NULL`;
+      const timedSql = `(((${LOCAL_SQL.accept} OR ${LOCAL_SQL.handle}) AND q.level IN ('urgent', 'normal', 'complex') AND q.received IS NOT NULL) OR (${SRV_RUNNING}))`;
       const totalTimed = timedCount < need ? timedCount : (db.prepare(`SELECT count(*) FROM ${Q} q WHERE ${w.sql} AND ${timedSql}`).pluck().get(...w.params) as number) + pendKeys.length;
       const tailWhere = { sql: `${w.sql} AND NOT coalesce(${timedSql}, 0)`, params: w.params };
       out.push(...this.pageBySql(db, tailWhere, pend.filter((p) => !timed(p)), { by: 'receivedAt', dir: 'desc' }, Math.max(0, offset - totalTimed), limit - out.length));
@@ -586,10 +640,41 @@ export class FeedbackService {
       updatedAt: d.updatedAt as string,
       paused: d.paused === true,
     };
-    return { case: c, pending: it.pending, sla: this.slaOf(c, nowMs) };
+    return { case: c, pending: it.pending, sla: this.slaOf(c, d, nowMs) };
   }
 
-  private slaOf(c: { level: FeedbackRow['case']['level']; status: string; receivedAt: string; updatedAt: string }, nowMs: number): FeedbackRow['sla'] {
+  /**
+   * The case's SLA as the desk shows it: the server's stored state when the row has it (paused,
+   * pause reason, due instant of the running clock — ticked forward locally to `nowMs` between server
+   * updates), else computed from receivedAt (rows from an older server).
+   */
+  private slaOf(c: { level: FeedbackRow['case']['level']; status: string; receivedAt: string; updatedAt: string }, d: Record<string, unknown>, nowMs: number): FeedbackRow['sla'] {
+    if (typeof d.slaPhase === 'string') {
+      const srvPhase = d.slaPhase === 'accept' || d.slaPhase === 'handle' ? d.slaPhase : 'done';
+      // An operator's pending close (overlay) stops the clock on the desk right away.
+      const phase = phaseOf(c.status) === 'done' ? 'done' : srvPhase;
+      const paused = phase !== 'done' && d.paused === true;
+      const due = typeof d.dueAt === 'string' ? Date.parse(d.dueAt) : NaN;
+      const pauseReason = paused && typeof d.pauseReason === 'string' ? d.pauseReason : null;
+      const stored = typeof d.remainingMinutes === 'number' && Number.isFinite(d.remainingMinutes) ? d.remainingMinutes : 0;
+      if (phase === 'done' || paused || !Number.isFinite(due)) {
+        return { dueAt: null, phase, dueSoon: false, overdue: false, escalationLevel: 0, remainingWorkingMinutes: phase === 'done' ? 0 : Math.round(stored), paused, pauseReason, source: 'server' };
+      }
+      const remaining = this.sla.remainingMinutes(due, nowMs);
+      const overdue = nowMs > due;
+      const escalated = typeof d.escalatedAt === 'string' && d.escalatedDueAt === d.dueAt;
+      return {
+        dueAt: new Date(due).toISOString(),
+        phase,
+        dueSoon: !overdue && due - nowMs <= this.sla.policy.dueSoonMs,
+        overdue,
+        escalationLevel: overdue ? (escalated || -remaining > this.sla.policy.escalateAfterMinutes ? 2 : 1) : 0,
+        remainingWorkingMinutes: Math.round(remaining),
+        paused: false,
+        pauseReason: null,
+        source: 'server',
+      };
+    }
     const clock = this.sla.fastClock({ level: c.level, status: c.status, receivedAt: c.receivedAt, updatedAt: c.updatedAt }, nowMs);
     return {
       dueAt: clock.dueAt === null ? null : new Date(clock.dueAt).toISOString(),
@@ -598,6 +683,9 @@ export class FeedbackService {
       overdue: clock.overdue,
       escalationLevel: clock.escalationLevel,
       remainingWorkingMinutes: Math.round(clock.remainingWorkingMinutes),
+      paused: false,
+      pauseReason: null,
+      source: 'local',
     };
   }
 
@@ -608,7 +696,7 @@ export class FeedbackService {
       this.deps.log?.('warn', 'feedback case this version cannot read; skipped', { id: it.id });
       return null;
     }
-    return { case: parsed.data, pending: it.pending, sla: this.slaOf(parsed.data, nowMs) };
+    return { case: parsed.data, pending: it.pending, sla: this.slaOf(parsed.data, it.data, nowMs) };
   }
 
   private current(caseId: string): { status: string; data: Record<string, unknown> } {
@@ -649,7 +737,12 @@ export function availableActions(status: string, paused: boolean): string[] {
 
 function toItem(id: string, data: Record<string, unknown>, pending: boolean): Item {
   const received = typeof data.receivedAt === 'string' ? Date.parse(data.receivedAt) : NaN;
-  return { id, data, status: String(data.status ?? ''), level: String(data.level ?? ''), received, pending };
+  const item: Item = { id, data, status: String(data.status ?? ''), level: String(data.level ?? ''), received, pending };
+  if (typeof data.slaPhase === 'string') {
+    const due = typeof data.dueAt === 'string' ? Date.parse(data.dueAt) : NaN;
+    item.srvDue = data.paused === true || !Number.isFinite(due) ? null : due;
+  }
+  return item;
 }
 
 let statusRankCache: string | null = null;

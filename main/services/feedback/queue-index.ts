@@ -11,10 +11,17 @@ import type Database from 'better-sqlite3';
  * flushes it can only lag behind the cache, never disagree with it.
  */
 
-const COLS = `json_extract(c.data, '$.status'), json_extract(c.data, '$.level'),
+const BASE_COLS = `json_extract(c.data, '$.status'), json_extract(c.data, '$.level'),
   CAST(round(unixepoch(json_extract(c.data, '$.receivedAt'), 'subsec') * 1000) AS INTEGER),
   json_extract(c.data, '$.unitId'), json_extract(c.data, '$.agencyId'), c.seq,
   json_extract(c.data, '$.category'), json_extract(c.data, '$.location[0]'), json_extract(c.data, '$.location[1]')`;
+// The SLA columns (migration 6): 'srv' when the server stored the case's SLA state (sla_due = its
+// dueAt, null when paused or done), else the phase from the status (HANDLE_STATUSES in sla-index.ts).
+const SLA_COLS = `CASE WHEN json_type(c.data, '$.slaPhase') = 'text' THEN 'srv'
+       WHEN json_extract(c.data, '$.status') = 'received' THEN 'accept'
+       WHEN json_extract(c.data, '$.status') IN ('triage', 'assigned', 'in_progress', 'scheduled', 'internal_referral') THEN 'handle' ELSE 'done' END,
+  CASE WHEN json_type(c.data, '$.slaPhase') = 'text' THEN CAST(round(unixepoch(json_extract(c.data, '$.dueAt'), 'subsec') * 1000) AS INTEGER) END,
+  CASE WHEN json_extract(c.data, '$.paused') = 1 THEN 1 ELSE 0 END`;
 // FTS5's unicode61 (remove_diacritics 2) folds the marks; đ/Đ is not a decomposable letter.
 const TEXT = `replace(replace(
   coalesce(json_extract(c.data, '$.title'), '') || ' ' || coalesce(json_extract(c.data, '$.description'), '') || ' ' ||
@@ -22,26 +29,32 @@ const TEXT = `replace(replace(
 
 // `CROSS JOIN` pins json_each as the outer loop: the planner has no statistics for it and would
 // otherwise scan cache_rows once per id.
-const SQL = {
-  take: `SELECT id FROM feedback_dirty LIMIT ?`,
-  dropText: `DELETE FROM feedback_fts WHERE rowid IN (SELECT q.rid FROM json_each(?) d CROSS JOIN feedback_queue q ON q.id = d.value)`,
-  upsert: `INSERT INTO feedback_queue (id, status, level, received, unit_id, agency_id, seq, category, lon, lat)
-    SELECT c.id, ${COLS} FROM json_each(?) d CROSS JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = d.value WHERE 1
+function sql(sla: boolean) {
+  return {
+    take: `SELECT id FROM feedback_dirty LIMIT ?`,
+    dropText: `DELETE FROM feedback_fts WHERE rowid IN (SELECT q.rid FROM json_each(?) d CROSS JOIN feedback_queue q ON q.id = d.value)`,
+    upsert: `INSERT INTO feedback_queue (id, status, level, received, unit_id, agency_id, seq, category, lon, lat${sla ? ', sla_src, sla_due, sla_paused' : ''})
+    SELECT c.id, ${BASE_COLS}${sla ? `, ${SLA_COLS}` : ''} FROM json_each(?) d CROSS JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = d.value WHERE 1
     ON CONFLICT (id) DO UPDATE SET status = excluded.status, level = excluded.level, received = excluded.received, unit_id = excluded.unit_id,
-      agency_id = excluded.agency_id, seq = excluded.seq, category = excluded.category, lon = excluded.lon, lat = excluded.lat`,
-  addText: `INSERT INTO feedback_fts (rowid, text) SELECT q.rid, ${TEXT} FROM json_each(?) d CROSS JOIN feedback_queue q ON q.id = d.value
+      agency_id = excluded.agency_id, seq = excluded.seq, category = excluded.category, lon = excluded.lon, lat = excluded.lat${
+        sla ? ', sla_src = excluded.sla_src, sla_due = excluded.sla_due, sla_paused = excluded.sla_paused' : ''
+      }`,
+    addText: `INSERT INTO feedback_fts (rowid, text) SELECT q.rid, ${TEXT} FROM json_each(?) d CROSS JOIN feedback_queue q ON q.id = d.value
     CROSS JOIN cache_rows c ON c.entity = 'feedback_case' AND c.id = d.value`,
-  done: `DELETE FROM feedback_dirty WHERE id IN (SELECT value FROM json_each(?))`,
-  any: `SELECT EXISTS (SELECT 1 FROM feedback_dirty)`,
-} as const;
+    done: `DELETE FROM feedback_dirty WHERE id IN (SELECT value FROM json_each(?))`,
+    any: `SELECT EXISTS (SELECT 1 FROM feedback_dirty)`,
+  } as const;
+}
 
-type Stmts = { [K in keyof typeof SQL]: Database.Statement };
+type Stmts = { [K in keyof ReturnType<typeof sql>]: Database.Statement };
 const prepared = new WeakMap<Database.Database, Stmts>();
 
 function stmts(db: Database.Database): Stmts {
   let s = prepared.get(db);
   if (!s) {
-    s = Object.fromEntries(Object.entries(SQL).map(([k, v]) => [k, db.prepare(v)])) as Stmts;
+    // A cache opened below migration 6 (only in migration tests: the app always opens at the latest).
+    const hasSla = (db.prepare(`SELECT count(*) FROM pragma_table_info('feedback_queue') WHERE name = 'sla_src'`).pluck().get() as number) > 0;
+    s = Object.fromEntries(Object.entries(sql(hasSla)).map(([k, v]) => [k, db.prepare(v)])) as Stmts;
     prepared.set(db, s);
   }
   return s;

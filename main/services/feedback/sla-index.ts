@@ -37,6 +37,8 @@ export function slaInputOf(row: { level: FeedbackLevel; status: string; received
 }
 
 export interface Thresholds {
+  /** The instant they hold for (epoch ms). */
+  now: number;
   /** Per level and phase: overdue ⇔ receivedAt ≤ overdueMax; due soon ⇔ overdueMax < receivedAt ≤ dueSoonMax. */
   groups: Array<{ level: FeedbackLevel; phase: 'accept' | 'handle'; overdueMax: number; dueSoonMax: number }>;
 }
@@ -106,6 +108,13 @@ export class SlaIndex {
     };
   }
 
+  /** Working minutes from `nowMs` to `dueMs` (negative once past): the server's due ticked forward locally. */
+  remainingMinutes(dueMs: number, nowMs: number): number {
+    const dayOf = (t: number) => Math.floor((t + this.offset) / DAY_MS);
+    if (!Number.isFinite(dueMs) || !Number.isFinite(nowMs) || !this.ensure(Math.min(dayOf(dueMs), dayOf(nowMs)), Math.max(dayOf(dueMs), dayOf(nowMs)))) return (dueMs - nowMs) / MINUTE_MS;
+    return (this.workBefore(dueMs) - this.workBefore(nowMs)) / MINUTE_MS;
+  }
+
   /** Thresholds at `nowMs` (cached for the same ms). */
   thresholds(nowMs: number): Thresholds {
     if (this.thresholdsCache?.now === nowMs) return this.thresholdsCache.t;
@@ -121,7 +130,7 @@ export class SlaIndex {
           dueSoonMax: this.lastReceivedWhere((r) => this.addWorking(r, ms) <= nowMs + this.policy.dueSoonMs, nowMs + this.policy.dueSoonMs),
         });
       }
-    const t = { groups };
+    const t = { now: nowMs, groups };
     this.thresholdsCache = { now: nowMs, t };
     return t;
   }

@@ -1,4 +1,5 @@
 import { caseCommandsEn, feedbackActionsEn } from './feedback';
+import { routingEn } from './routing';
 import { kpiEn } from './kpi';
 import type { Messages } from './vi';
 import { mapEn } from './map';
@@ -226,6 +227,8 @@ export const en: Messages = {
     pending: 'waiting to send',
     remaining: '{{time}} left',
     late: '{{time}} late',
+    slaPaused: '⏸ Paused · {{time}} left',
+    slaPausedWord: 'Paused',
     days: '{{d}} d {{h}} h',
     hours: '{{h}} h {{m}} min',
     minutes: '{{m}} min',
@@ -268,6 +271,7 @@ export const en: Messages = {
       photo: 'Photo {{n}}',
     },
     act: feedbackActionsEn,
+    routing: routingEn,
     wall: {
       title: 'OPEN CITIZEN FEEDBACK',
       newest: 'Just received',

@@ -1,4 +1,5 @@
 import { caseCommandsVi, feedbackActionsVi } from './feedback';
+import { routingVi } from './routing';
 import { mapVi } from './map';
 import { kpiVi } from './kpi';
 
@@ -238,6 +239,8 @@ export const vi = {
     pending: 'đang chờ gửi',
     remaining: 'còn {{time}}',
     late: 'trễ {{time}}',
+    slaPaused: '⏸ Tạm dừng · còn {{time}}',
+    slaPausedWord: 'Tạm dừng',
     days: '{{d}} ngày {{h}} giờ',
     hours: '{{h}} giờ {{m}} phút',
     minutes: '{{m}} phút',
@@ -280,6 +283,7 @@ export const vi = {
       photo: 'Ảnh {{n}}',
     },
     act: feedbackActionsVi,
+    routing: routingVi,
     wall: {
       title: 'PHẢN ÁNH KIẾN NGHỊ ĐANG MỞ',
       newest: 'Mới tiếp nhận',

@@ -7,6 +7,7 @@ import { DataPanel } from './DataPanel';
 import { PushToWall } from './PushToWall';
 import { PushKpiBoard } from '../kpi/PushKpiBoard';
 import { SyncPanel } from './SyncPanel';
+import { RoutingRulesPanel } from '../feedback/RoutingRulesPanel';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
 
@@ -92,6 +93,8 @@ export function ConsoleView({ wall, health, sync }: { wall: WallState; health: S
           <CameraCredentials />
         </div>
       </div>
+
+      {sync?.user?.role === 'admin' && <RoutingRulesPanel />}
 
       <div className="console-columns">
         <div>

@@ -81,8 +81,8 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
           {detail.paused && <div className="fq-paused" data-testid="detail-paused">⏸ {t('feedback.act.paused')}{typeof c.pauseReason === 'string' ? ` — ${c.pauseReason}` : ''}</div>}
         </dd>
         <dt>{t('feedback.detail.dueAt')}</dt>
-        <dd className={`sla-text-${state}`}>
-          {sla.dueAt ? `${formatShort(sla.dueAt, i18n.language)} · ${formatRemaining(sla, t)}` : '—'}
+        <dd className={`sla-text-${state}`} data-testid="detail-sla" data-sla={state}>
+          {sla.paused ? formatRemaining(sla, t) : sla.dueAt ? `${formatShort(sla.dueAt, i18n.language)} · ${formatRemaining(sla, t)}` : '—'}
           {sla.escalationLevel === 2 && <span className="pill pill-closed fq-esc">{t('feedback.escalated')}</span>}
         </dd>
         <dt>{t('feedback.detail.receivedAt')}</dt>

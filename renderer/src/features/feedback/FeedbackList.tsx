@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 're
 import { useTranslation } from 'react-i18next';
 import type { FeedbackRow, FeedbackSort, FeedbackSortBy } from '../../../../shared/contracts';
 import { formatDateTime } from '../../shell/format';
-import { formatRemaining, formatShort, slaState, statusLabel } from './format';
+import { formatRemaining, formatShort, pausedLabel, slaState, statusLabel } from './format';
 
 const OVERSCAN = 8;
 
@@ -113,8 +113,8 @@ export function FeedbackList({ total, rowAt, unitName, selected, onSelect, onOpe
         <div className="fq-cell fq-c-status">{statusLabel(c.status, t)}</div>
         <div className="fq-cell fq-c-unit">{unitName(c.unitId)}</div>
         <div className="fq-cell fq-c-received">{formatShort(c.receivedAt, i18n.language)}</div>
-        <div className="fq-cell fq-c-due" title={r.sla.dueAt ? formatDateTime(r.sla.dueAt, i18n.language) : ''}>
-          {r.sla.phase === 'done' ? '—' : formatRemaining(r.sla, t)}
+        <div className="fq-cell fq-c-due" title={r.sla.paused ? `${pausedLabel(r.sla, t)} · ${formatRemaining(r.sla, t)}` : r.sla.dueAt ? formatDateTime(r.sla.dueAt, i18n.language) : ''}>
+          {r.sla.phase === 'done' ? '—' : r.sla.paused ? `⏸ ${t('feedback.slaPausedWord')}` : formatRemaining(r.sla, t)}
         </div>
       </div>,
     );

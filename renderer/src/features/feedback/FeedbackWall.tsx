@@ -4,7 +4,7 @@ import type { FeedbackLookups, FeedbackQueryResult } from '../../../../shared/co
 import { api } from '../../api';
 import { formatTime } from '../../shell/format';
 import { useCacheQuery, useNow } from '../../shell/hooks';
-import { formatRemaining, formatShort, slaState, statusLabel } from './format';
+import { formatRemaining, formatShort, pausedLabel, slaState, statusLabel } from './format';
 
 const PAGE_MS = 8000;
 
@@ -57,6 +57,7 @@ export function FeedbackWall({ lookups }: { lookups: FeedbackLookups | null }) {
   const total = queue?.total ?? 0;
   const overdue = queue?.counts.overdue ?? 0;
   const dueSoon = queue?.counts.dueSoon ?? 0;
+  const paused = queue?.counts.paused ?? 0;
   return (
     <section className="fq-wall" data-testid="view-feedback" data-layout="wall">
       <header className="fq-wall-head">
@@ -70,8 +71,12 @@ export function FeedbackWall({ lookups }: { lookups: FeedbackLookups | null }) {
             <b>{dueSoon}</b>
             <span>{t('feedback.dueSoon')}</span>
           </div>
+          <div className="fq-count sla-paused" data-testid="wall-count-paused">
+            <b>{paused}</b>
+            <span>{t('feedback.slaPausedWord')}</span>
+          </div>
           <div className="fq-count sla-ok" data-testid="wall-count-ok">
-            <b>{Math.max(0, total - overdue - dueSoon)}</b>
+            <b>{Math.max(0, total - overdue - dueSoon - paused)}</b>
             <span>{t('feedback.onTime')}</span>
           </div>
           <div className="fq-count" data-testid="feedback-count-total" data-count={total}>
@@ -92,6 +97,7 @@ export function FeedbackWall({ lookups }: { lookups: FeedbackLookups | null }) {
                   <span className="muted">
                     {units.get(r.case.unitId ?? '') ?? r.case.unitId ?? ''} · {statusLabel(r.case.status, t)}
                     {r.pending ? ` · ${t('feedback.pending')}` : ''}
+                    {r.sla.paused ? ` · ${pausedLabel(r.sla, t)}` : ''}
                   </span>
                 </div>
                 <span className={`fq-wall-due sla-text-${state}`}>{formatRemaining(r.sla, t)}</span>

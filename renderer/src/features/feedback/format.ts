@@ -3,10 +3,12 @@ import type { CaseSla } from '../../../../shared/contracts';
 import { findCategory } from '../../../../shared/feedback/categories';
 import { TIME_ZONE, locale } from '../../i18n';
 
-export type SlaState = 'overdue' | 'due-soon' | 'ok' | 'done';
+export type SlaState = 'overdue' | 'due-soon' | 'ok' | 'paused' | 'done';
 
 export function slaState(sla: CaseSla): SlaState {
   if (sla.phase === 'done') return 'done';
+  // The server stopped the clock (pause with a reason): its own state, never overdue.
+  if (sla.paused) return 'paused';
   return sla.overdue ? 'overdue' : sla.dueSoon ? 'due-soon' : 'ok';
 }
 
@@ -20,7 +22,13 @@ export function formatRemaining(sla: CaseSla, t: TFunction): string {
   const h = Math.floor((min % WORKDAY_MIN) / 60);
   const m = min % 60;
   const time = d > 0 ? t('feedback.days', { d, h }) : h > 0 ? t('feedback.hours', { h, m }) : t('feedback.minutes', { m });
+  if (sla.paused) return t('feedback.slaPaused', { time });
   return sla.overdue ? t('feedback.late', { time }) : t('feedback.remaining', { time });
+}
+
+/** "Tạm dừng: chờ thời tiết" — the word and the reason, for titles and the wall. */
+export function pausedLabel(sla: CaseSla, t: TFunction): string {
+  return sla.pauseReason ? `${t('feedback.slaPausedWord')}: ${sla.pauseReason}` : t('feedback.slaPausedWord');
 }
 
 /** dd/mm hh:mm in Vietnam time. */
