@@ -185,15 +185,21 @@ export function open311Plugin(deps: Open311Deps) {
     };
   }
 
-  async function postRequest(req: FastifyRequest, reply: FastifyReply, format: Format) {
-    if (!(req.body instanceof FormBody)) throw badRequest('Empty body: send the fields as application/x-www-form-urlencoded (or multipart/form-data with media)');
-    const f = req.body.fields;
+  /** A write's jurisdiction and api_key, checked (403) and rate-limited (429) in the spec's error format. */
+  async function writeKey(f: FormBody['fields']) {
     const j = await jurisdictionOf(f);
     const apiKey = one(f, 'api_key');
     const key = apiKey ? await store.findApiKey(db, apiKey) : null;
     if (!key || key.disabled || (key.jurisdictionId !== null && key.jurisdictionId !== j.id)) throw new Open311Error(403, 'Invalid or missing api_key');
     const wait = limiter.hit(key.keyHash, key.rateLimitPerMin ?? undefined);
     if (wait !== null) throw new Open311Error(429, `Too many requests for this api_key; retry in ${wait} s`, { 'retry-after': String(wait) });
+    return { j, key };
+  }
+
+  async function postRequest(req: FastifyRequest, reply: FastifyReply, format: Format) {
+    if (!(req.body instanceof FormBody)) throw badRequest('Empty body: send the fields as application/x-www-form-urlencoded (or multipart/form-data with media)');
+    const f = req.body.fields;
+    const { j, key } = await writeKey(f);
 
     const code = one(f, 'service_code');
     if (!code) throw badRequest('service_code is required');
@@ -343,12 +349,7 @@ export function open311Plugin(deps: Open311Deps) {
     async handler(req, reply) {
       if (!(req.body instanceof FormBody)) throw badRequest('Empty body: send api_key and description as application/x-www-form-urlencoded');
       const f = req.body.fields;
-      const j = await jurisdictionOf(f);
-      const apiKey = one(f, 'api_key');
-      const key = apiKey ? await store.findApiKey(db, apiKey) : null;
-      if (!key || key.disabled || (key.jurisdictionId !== null && key.jurisdictionId !== j.id)) throw new Open311Error(403, 'Invalid or missing api_key');
-      const wait = limiter.hit(key.keyHash, key.rateLimitPerMin ?? undefined);
-      if (wait !== null) throw new Open311Error(429, `Too many requests for this api_key; retry in ${wait} s`, { 'retry-after': String(wait) });
+      const { j, key } = await writeKey(f);
       const { id } = req.params as { id: string };
       const services = await store.listServices(db, j.id);
       const [found] = await store.queryRequests(db, j, services, { ids: [id], limit: 1 });

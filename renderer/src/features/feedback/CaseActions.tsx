@@ -11,7 +11,8 @@ function useAutofocus<T extends HTMLElement>() {
   return ref;
 }
 
-function Buttons({ onCancel, disabled }: { onCancel: () => void; disabled: boolean }) {
+/** Submit + cancel under every form of the case detail. */
+export function FormButtons({ onCancel, disabled }: { onCancel: () => void; disabled: boolean }) {
   const { t } = useTranslation();
   return (
     <div className="row-actions">
@@ -48,7 +49,7 @@ export function ReasonForm({ testid, placeholder, onSubmit, onCancel }: { testid
   return (
     <Form testid={testid} onSubmit={() => text.trim() && onSubmit(text.trim())} onCancel={onCancel}>
       <textarea ref={first} value={text} onChange={(e) => setText(e.target.value)} placeholder={placeholder} rows={2} maxLength={2000} required />
-      <Buttons onCancel={onCancel} disabled={!text.trim()} />
+      <FormButtons onCancel={onCancel} disabled={!text.trim()} />
     </Form>
   );
 }
@@ -69,7 +70,7 @@ export function LevelForm({ current, onSubmit, onCancel }: { current: string; on
             </option>
           ))}
       </select>
-      <Buttons onCancel={onCancel} disabled={!level} />
+      <FormButtons onCancel={onCancel} disabled={!level} />
     </Form>
   );
 }
@@ -92,7 +93,7 @@ export function ReferForm({ lookups, currentAgency, onSubmit, onCancel }: { look
           ))}
       </select>
       <textarea value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('feedback.act.reasonRefer')} rows={2} maxLength={2000} required />
-      <Buttons onCancel={onCancel} disabled={!agency || !reason.trim()} />
+      <FormButtons onCancel={onCancel} disabled={!agency || !reason.trim()} />
     </Form>
   );
 }
@@ -110,7 +111,7 @@ export function ScheduleForm({ onSubmit, onCancel }: { onSubmit: (iso: string) =
         {t('feedback.act.scheduleAt')}
         <input ref={first} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
       </label>
-      <Buttons onCancel={onCancel} disabled={!future} />
+      <FormButtons onCancel={onCancel} disabled={!future} />
     </Form>
   );
 }
@@ -179,7 +180,7 @@ export function AnswerForm({ needsPhoto, onSubmit, onCancel }: { needsPhoto: boo
       </div>
       {missingPhoto && <p className="muted small">{t('feedback.act.photoNeeded')}</p>}
       {error && <p className="error">{error}</p>}
-      <Buttons onCancel={onCancel} disabled={!answer.trim() || missingPhoto || busy > 0} />
+      <FormButtons onCancel={onCancel} disabled={!answer.trim() || missingPhoto || busy > 0} />
     </Form>
   );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { FeedbackDetail as Detail, FeedbackLookups } from '../../../../shared/contracts';
 import { api } from '../../api';
 import { useCacheQuery } from '../../shell/hooks';
-import { AnswerForm, LevelForm, QuickActions, ReasonForm, ReferForm, ScheduleForm } from './CaseActions';
+import { AnswerForm, FormButtons, LevelForm, QuickActions, ReasonForm, ReferForm, ScheduleForm } from './CaseActions';
 import { categoryLabel, formatRemaining, formatShort, slaState, statusLabel } from './format';
 import { LocationPreview } from './LocationPreview';
 import { Photo } from './Photo';
@@ -366,19 +366,6 @@ function NoteForm({ onSubmit, onCancel }: { onSubmit: (text: string) => void; on
   );
 }
 
-function FormButtons({ onCancel, disabled }: { onCancel: () => void; disabled: boolean }) {
-  const { t } = useTranslation();
-  return (
-    <div className="row-actions">
-      <button type="submit" className="primary" disabled={disabled} data-testid="form-submit">
-        {t('feedback.detail.submit')}
-      </button>
-      <button type="button" onClick={onCancel}>
-        {t('feedback.detail.cancel')}
-      </button>
-    </div>
-  );
-}
 
 function Lightbox({ photos, index, onIndex }: { photos: string[]; index: number; onIndex: (i: number | null) => void }) {
   useEffect(() => {
