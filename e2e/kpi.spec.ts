@@ -20,7 +20,7 @@ test.use({ viewport: { width: 1920, height: 1080 } });
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(150_000);
   mkdirSync(SHOTS, { recursive: true });
-  server = await startServerProcess();
+  server = await startServerProcess({ kpiDemo: true });
   host = await startHostProcess({ displays: 2, env: { IOC_SERVER_URL: server.url } });
   // The configured server wants a login once; the session is kept for every page of the host.
   const page = await browser.newPage();

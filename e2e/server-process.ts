@@ -30,7 +30,8 @@ export interface ServerProcess {
 }
 
 /** The built central server (`out/server/cli.js`) on a fixed port and data dir, so it can be stopped and started again. */
-export async function startServerProcess(opts: { port?: number; dataDir?: string; simulate?: boolean; seed?: boolean } = {}): Promise<ServerProcess> {
+/** `kpiDemo`: also the demo's year of KPI data (written in the background; the helper waits for it). */
+export async function startServerProcess(opts: { port?: number; dataDir?: string; simulate?: boolean; seed?: boolean; kpiDemo?: boolean } = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ioc-server-'));
   let child: ChildProcess;
@@ -44,7 +45,7 @@ export async function startServerProcess(opts: { port?: number; dataDir?: string
     ];
     child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DATABASE_URL: '', IOC_DEMO_PASSWORD: DEMO_PASSWORD, IOC_BOOTSTRAP_USERS: JSON.stringify(users) },
+      env: { ...process.env, DATABASE_URL: '', IOC_DEMO_KPI: opts.kpiDemo ? '1' : '0', IOC_DEMO_PASSWORD: DEMO_PASSWORD, IOC_BOOTSTRAP_USERS: JSON.stringify(users) },
     });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += String(d)));

@@ -54,6 +54,8 @@ export interface StartServerOptions {
   port?: number;
   /** true: seed if not seeded yet; false: never; undefined: seed when the database is empty. */
   seedDemo?: boolean;
+  /** With the demo seed: also write the demo's year of KPI data in the background (default: on, or env IOC_DEMO_KPI=0 for off). */
+  demoKpi?: boolean;
   /** Password of the demo users (default DEFAULT_DEMO_PASSWORD). */
   demoPassword?: string;
   simulate?: boolean | { intervalMs: number };
@@ -215,7 +217,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
     // The demo's KPI year is large: write it after the server serves, so a first start is quick.
-    const needKpiSeed = demoSeeded && opts.seedDemo !== false && (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, DEMO_KPI_MARKER))).length === 0;
+    const needKpiSeed = demoSeeded && opts.seedDemo !== false && (opts.demoKpi ?? process.env.IOC_DEMO_KPI !== '0') && (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, DEMO_KPI_MARKER))).length === 0;
     let closing = false;
     kpiSeeding = needKpiSeed;
     const demoKpiReady = needKpiSeed

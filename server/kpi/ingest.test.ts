@@ -33,6 +33,7 @@ describe('KPI ingestion', () => {
     feedBase = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
     h = await startHarness({
       now: () => NOW,
+      demoKpi: true,
       kpi: { feeds: [{ id: 'news', url: `${feedBase}/news.rss` }, { id: 'social', url: `${feedBase}/social.atom` }, { id: 'down', url: `${feedBase}/missing.rss` }, { id: 'spike', url: `${feedBase}/spike.rss` }], recomputeEveryMs: 0, pollEveryMs: 0 },
     });
     [admin, operator, leader] = await Promise.all([h.login('admin'), h.login('operator'), h.login('leader')]);

@@ -25,7 +25,7 @@ describe('demo seed', () => {
   let h: Harness;
   let replica: Replica;
   beforeAll(async () => {
-    h = await startHarness({ now: () => NOW });
+    h = await startHarness({ now: () => NOW, demoKpi: true });
     replica = new Replica();
     await replica.pullAll(h.server.url, await h.login('leader'), 5000);
   });
@@ -122,7 +122,7 @@ describe('demo seed', () => {
   });
 
   it('is deterministic: a second database seeded at the same clock has identical digests', async () => {
-    const other = await startHarness({ now: () => NOW });
+    const other = await startHarness({ now: () => NOW, demoKpi: true });
     try {
       const token = await other.login('admin');
       const a = await h.api('GET', '/api/v1/sync/digest', { token: await h.login('admin') });

@@ -86,7 +86,8 @@ export async function request(base: string, method: string, path: string, o: Api
 
 export async function startHarness(opts: Partial<StartServerOptions> = {}): Promise<Harness> {
   const db = await createTestDatabase();
-  const base: StartServerOptions = { databaseUrl: db.databaseUrl, dataDir: db.dataDir, port: 0, ...opts };
+  // The demo's KPI year costs seconds per server: only the tests that read it ask for it (demoKpi: true).
+  const base: StartServerOptions = { databaseUrl: db.databaseUrl, dataDir: db.dataDir, port: 0, demoKpi: false, ...opts };
   // Tests see the whole demo, as before the KPI year moved to the background: wait for it.
   const start = async (o: StartServerOptions) => {
     const s = await startServer(o);
