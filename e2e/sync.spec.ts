@@ -93,6 +93,7 @@ test('login, then standby with the last data when the server stops; a queued act
 });
 
 test('the embedded default: with no server configured the host runs one and shows a living district', async ({ browser }) => {
+  test.setTimeout(200_000);
   const own = await startHostProcess({ displays: 1 });
   try {
     const page = await browser.newPage();
