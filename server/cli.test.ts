@@ -21,7 +21,7 @@ describe('npm run server (scripts/server.mjs → out/server/cli.js)', () => {
     const secret = 'bootstrap-secret-pw-42';
     child = spawn(process.execPath, [join(root, 'scripts/server.mjs'), '--json', '--port', '0', '--data-dir', dataDir, '--simulate', '200'], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: '', IOC_DEMO_PASSWORD: 'demo-pw-for-cli', IOC_BOOTSTRAP_USERS: JSON.stringify([{ username: 'truc-ban', password: secret, role: 'leader', displayName: 'Trực ban' }]) },
+      env: { ...process.env, DATABASE_URL: '', IOC_DEMO_KPI: '0', IOC_DEMO_PASSWORD: 'demo-pw-for-cli', IOC_BOOTSTRAP_USERS: JSON.stringify([{ username: 'truc-ban', password: secret, role: 'leader', displayName: 'Trực ban' }]) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = watchServer(child);

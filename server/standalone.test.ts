@@ -66,7 +66,7 @@ describe('standalone server (out/server-standalone, shipped as resources/server)
     child = spawn(process.execPath, [path.join(serverDir, 'cli.js'), '--json', '--port', '0', '--data-dir', path.join(work, 'data')], {
       cwd: work,
       // NODE_PATH could let a missing dependency resolve from elsewhere: clear it.
-      env: { ...process.env, NODE_PATH: '', DATABASE_URL: '', IOC_DEMO_PASSWORD: DEMO_PASSWORD },
+      env: { ...process.env, NODE_PATH: '', DATABASE_URL: '', IOC_DEMO_KPI: '0', IOC_DEMO_PASSWORD: DEMO_PASSWORD },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = watchServer(child);

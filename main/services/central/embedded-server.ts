@@ -79,7 +79,7 @@ export class EmbeddedServer {
       if (line) this.opts.log('debug', 'embedded server', { line: line.slice(0, 500) });
     });
     this.url = await new Promise<string>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error('embedded server did not start in time')), this.opts.startTimeoutMs ?? 60_000);
+      const timer = setTimeout(() => fail(new Error('embedded server did not start in time')), this.opts.startTimeoutMs ?? 180_000);
       createInterface({ input: child.stdout! }).on('line', (line) => {
         try {
           const msg = JSON.parse(line) as { ready?: boolean; url?: string };
