@@ -216,7 +216,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const host = opts.host ?? DEFAULT_HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-    // The demo's KPI year is large: write it after the server serves, so a first start is quick.
+    // The demo's KPI year is large: written in short transactions (resumable), awaited before ready below.
     const needKpiSeed = demoSeeded && opts.seedDemo !== false && (opts.demoKpi ?? process.env.IOC_DEMO_KPI !== '0') && (await db.orm.select().from(serverMeta).where(eq(serverMeta.key, DEMO_KPI_MARKER))).length === 0;
     let closing = false;
     kpiSeeding = needKpiSeed;

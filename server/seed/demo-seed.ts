@@ -291,10 +291,9 @@ const DEMO_KPI_DATA_MARKER = 'demo_seed_kpi_data';
 
 /**
  * The demo's year of KPI source data (dossiers, EPI register, health, education, mentions) and the
- * indicator values computed from it. Tens of thousands of rows: the server writes it after it is
- * already serving (startServer runs it in the background), in several short transactions so that
- * requests (PGlite has one connection) wait seconds, not the whole seed. Resumable: the source data
- * has its own marker, and recomputing a period only writes what changed.
+ * indicator values computed from it. Tens of thousands of rows, written at the first start in
+ * several short transactions before the server says ready. Resumable: the source data has its own
+ * marker, and recomputing a period only writes what changed.
  */
 export async function seedDemoKpi(run: <T>(fn: (w: Writer) => Promise<T>) => Promise<T>, now: Date): Promise<Record<string, number>> {
   const s = seedContext(now);
