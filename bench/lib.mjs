@@ -52,3 +52,27 @@ export function writeResult(name, data) {
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   return out;
 }
+
+/**
+ * CPU clocks of a Chromium launched by this process (Linux /proc, ns resolution via schedstat):
+ * `main()` — the CPU time of the busiest renderer's main thread (the page's; its tid is the process
+ * id), `gpu()` — the GPU process, all threads (where SwiftShader rasterizes). A thread that is
+ * blocked waiting (e.g. for a software-GL readback) or descheduled does not advance its clock, so
+ * this separates work the page's main thread does from time it spends waiting on other processes.
+ */
+export async function chromiumCpuClocks() {
+  const { execFileSync } = await import('node:child_process');
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const procs = (type) =>
+    execFileSync('ps', ['-eo', 'pid=,args='])
+      .toString()
+      .split('\n')
+      .filter((l) => /chrom/.test(l) && l.includes(`--type=${type}`))
+      .map((l) => Number(l.trim().split(/\s+/)[0]));
+  const threadMs = (pid, tid) => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  const processMs = (pid) => readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => { try { return sum + threadMs(pid, tid); } catch { return sum; } }, 0);
+  const renderer = procs('renderer').map((pid) => ({ pid, ms: threadMs(pid, pid) })).sort((a, b) => b.ms - a.ms)[0]?.pid;
+  const gpu = procs('gpu-process')[0];
+  if (!renderer) throw new Error('no Chromium renderer process found');
+  return { renderer, gpuPid: gpu, main: () => threadMs(renderer, renderer), gpu: () => (gpu ? processMs(gpu) : 0) };
+}

@@ -13,7 +13,7 @@
 //                          SwiftShader), for comparison only: the headline uses the e2e flags
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, round, startHost, stats, writeResult } from './lib.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumCpuClocks, round, startHost, stats, writeResult } from './lib.mjs';
 
 const POINTS = Number(process.env.BENCH_MAP_POINTS ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -22,7 +22,6 @@ const GOALS = { firstRenderMs: 1000, updateMainThreadMsP95: 8 };
 const ARGS = [...CHROMIUM_ARGS, '--disable-gpu-compositing']; // as playwright.config.ts
 
 const FLUSH_MS = 500; // renderer/src/features/map/style.ts LIVE_FLUSH_MS
-const STATE_KEYS = ['sla']; // LIVE_STATE_KEYS.cases
 
 const loadBefore = loadavg().map((x) => round(x, 2));
 const host = await startHost({ displays: 1 });
@@ -49,9 +48,11 @@ try {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const taskMs = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  const clocks = await chromiumCpuClocks();
+  await page.exposeFunction('__cpu', () => ({ main: clocks.main(), gpu: clocks.gpu() }));
 
   // A bench copy of the cases source and layers (same style), so the live demo data cannot touch it.
-  await page.evaluate(({ STATE_KEYS, FLUSH_MS }) => {
+  await page.evaluate(() => {
     const { map } = window.__iocMap;
     for (const l of map.getStyle().layers) if (['cameras', 'cases', 'water', 'facilities'].includes(l.source)) map.setLayoutProperty(l.id, 'visibility', 'none');
     map.jumpTo({ center: [108.2, 15.28], zoom: 10 });
@@ -60,13 +61,35 @@ try {
         const spec = map.getStyle().sources.cases;
         map.addSource('bench', { ...spec, data: { type: 'FeatureCollection', features: [] } });
         for (const l of map.getStyle().layers.filter((x) => x.source === 'cases' && x.id !== 'cases-heat')) map.addLayer({ ...l, id: `bench-${l.id}`, source: 'bench', layout: { ...l.layout, visibility: 'visible' } });
-        window.__bench.layer = new window.__iocMap.LiveLayer(() => map.getSource('bench'), { stateKeys: STATE_KEYS, flushMs: FLUSH_MS });
+        // The app's cases layer (same options: state keys, data keys, overlay custom layer above the
+        // points); consolidation only when the bench asks, so it is timed on its own.
+        const ids = map.getStyle().layers.map((l) => l.id);
+        const { layer, overlay } = window.__iocMap.casesCopy('bench', ids[ids.indexOf('bench-cases-points') + 1], 3_600_000);
+        window.__bench.layer = layer;
+        window.__bench.overlay = overlay;
       },
       removeSource() {
+        window.__bench.layer.dispose();
+        map.removeLayer('bench-overlay');
         for (const l of map.getStyle().layers.filter((x) => x.source === 'bench')) map.removeLayer(l.id);
         map.removeSource('bench');
       },
       idle: () => new Promise((r) => { map.once('idle', r); map.triggerRepaint(); }),
+      // Quiet: the bench source loaded and no frame drawn for SETTLE_MS (does not force a frame).
+      SETTLE_MS: 150,
+      settle: () => new Promise((r) => {
+        let last = performance.now();
+        const onRender = () => { last = performance.now(); };
+        map.on('render', onRender);
+        const tick = () => {
+          const quiet = performance.now() - last >= window.__bench.SETTLE_MS;
+          if (quiet && map.getSource('bench') && map.isSourceLoaded('bench') && map.areTilesLoaded()) {
+            map.off('render', onRender);
+            r();
+          } else setTimeout(tick, 25);
+        };
+        tick();
+      }),
       renderMs: 0,
     };
     // Time spent in MapLibre's frame function (main thread), to split the update cost.
@@ -79,25 +102,28 @@ try {
         window.__bench.renderMs += performance.now() - t;
       }
     };
-  }, { STATE_KEYS, FLUSH_MS });
+  });
   const points = (n, seed) => {
     let s = seed >>> 0;
     const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     const sla = ['overdue', 'dueSoon', 'ok', 'done'];
     return Array.from({ length: n }, (_, i) => {
       const k = sla[Math.floor(r() * 4)];
-      return { id: `fc-${String(i).padStart(6, '0')}`, lon: 107.96 + r() * 0.5, lat: 15.13 + r() * 0.3, props: { title: 'Phản ánh', status: 'received', level: r() < 0.15 ? 'urgent' : 'normal', category: 'road_damage', unitId: 'vn-2025:20900', sla: k, weight: k === 'overdue' ? 3 : k === 'dueSoon' ? 2 : k === 'ok' ? 1 : 0.3 } };
+      return { id: `fc-${String(i).padStart(6, '0')}`, lon: 107.96 + r() * 0.5, lat: 15.13 + r() * 0.3, props: { title: 'Phản ánh', status: 'received', level: r() < 0.15 ? 'urgent' : 'normal', category: 'road_damage', unitId: 'vn-2025:20900', sla: k } };
     });
   };
   const data = points(POINTS, 42);
 
   // ---- firstRenderMs -------------------------------------------------------------------------
   const first = [];
+  const firstCpu = [];
+  const firstGpu = [];
   for (let i = 0; i < RUNS; i++) {
     const ms = await page.evaluate(async (features) => {
       const b = window.__bench;
       b.addSource();
       await b.idle();
+      const c0 = await window.__cpu();
       const t0 = performance.now();
       b.layer.load({ rev: 0, features });
       await new Promise((r) => {
@@ -106,11 +132,14 @@ try {
         map.once('idle', check);
       });
       const ms = performance.now() - t0;
+      const c1 = await window.__cpu();
       b.removeSource();
-      return ms;
+      return { ms, cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu };
     }, data);
-    first.push(ms);
-    console.log(`firstRender ${i + 1}/${RUNS}: ${Math.round(ms)} ms`);
+    first.push(ms.ms);
+    firstCpu.push(ms.cpuMain);
+    firstGpu.push(ms.cpuGpu);
+    console.log(`firstRender ${i + 1}/${RUNS}: ${Math.round(ms.ms)} ms (main thread CPU ${Math.round(ms.cpuMain)} ms, GPU process ${Math.round(ms.cpuGpu)} ms)`);
   }
   await page.evaluate(async (features) => {
     const b = window.__bench;
@@ -125,9 +154,14 @@ try {
   const applyMs = [];
   const taskMsAll = [];
   const longestMs = [];
+  const longTaskMs = [];
   const renderMs = [];
   const toIdle = [];
-  const stateOnly = { main: [], longest: [], apply: [], toIdle: [], updateData: 0 };
+  const gpuMs = [];
+  const frames = [];
+  const overlaySizes = [];
+  const consolidations = [];
+  const stateOnly = { main: [], longTasks: [], gpu: [], frames: [], apply: [], toIdle: [], updateData: 0 };
   let next = POINTS;
   let rev = 0;
   const current = new Map(data.map((f) => [f.id, f]));
@@ -160,48 +194,39 @@ try {
         diff.remove.push(gone);
       }
     }
-    await page.evaluate(() => window.__bench.idle());
-    await page.waitForTimeout(150);
-    const profile = process.env.BENCH_MAP_PROFILE && j === 10;
+    await page.evaluate(() => window.__bench.settle());
+    const profile = process.env.BENCH_MAP_PROFILE && j === Number(process.env.BENCH_MAP_PROFILE);
     if (profile) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
     const before = await taskMs();
     const r = await page.evaluate(async (d) => {
-      window.__bench.renderMs = 0;
-      // A main-thread probe: back-to-back MessageChannel pings; a gap is time the thread was busy.
-      const ch = new MessageChannel();
-      let last = performance.now();
-      let blocked = 0;
-      let longest = 0;
-      let probing = true;
-      ch.port1.onmessage = () => {
-        const now = performance.now();
-        const gap = now - last;
-        if (gap > 2) {
-          blocked += gap;
-          longest = Math.max(longest, gap);
-        }
-        last = now;
-        if (probing) ch.port2.postMessage(0);
-      };
-      ch.port2.postMessage(0);
-      await new Promise((r) => setTimeout(r, 50));
-      blocked = 0;
-      longest = 0;
-      const layer = window.__bench.layer;
+      const b = window.__bench;
+      b.renderMs = 0;
+      const map = window.__iocMap.map;
+      // Long tasks on the main thread (> 50 ms, including time blocked waiting for the GPU process).
+      const long = [];
+      const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
+      obs.observe({ type: 'longtask' });
+      let frames = 0;
+      const onRender = () => frames++;
+      map.on('render', onRender);
+      const layer = b.layer;
       const updates = layer.stats.updateData;
+      const draws = layer.stats.overlayDraws;
+      const c0 = await window.__cpu();
       const t0 = performance.now();
       const res = layer.apply(d);
       const sync = performance.now() - t0;
-      await window.__bench.idle();
       // The coalesced updateData (adds/removes/moves) is part of this batch's cost: wait for it and its tiles.
       while (layer.pending) await new Promise((r) => setTimeout(r, 20));
-      if (layer.stats.updateData !== updates) await window.__bench.idle();
-      probing = false;
-      ch.port1.close();
-      return { res, sync, idle: performance.now() - t0, render: window.__bench.renderMs, blocked, longest, updateData: layer.stats.updateData - updates };
+      await b.settle();
+      const idle = performance.now() - t0 - b.SETTLE_MS;
+      const c1 = await window.__cpu();
+      map.off('render', onRender);
+      obs.disconnect();
+      return { res, sync, idle, render: b.renderMs, cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu, frames, longTasks: long.reduce((a, x) => a + x, 0), longest: Math.max(0, ...long), updateData: layer.stats.updateData - updates, overlayDraws: layer.stats.overlayDraws - draws, overlaySize: b.overlay.size };
     }, diff);
     const after = await taskMs();
     if (profile) {
@@ -215,25 +240,81 @@ try {
         const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
         self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
       });
-      console.log([...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, 12).map(([k, v]) => `${v.toFixed(1)} ms  ${k}`).join('\n'));
+      console.log([...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, 30).map(([k, v]) => `${v.toFixed(1)} ms  ${k}`).join('\n'));
     }
     if (r.res !== 'applied') throw new Error(`diff ${j}: ${r.res}`);
     if (!mixed) {
-      stateOnly.main.push(r.blocked);
-      stateOnly.longest.push(r.longest);
+      stateOnly.main.push(r.cpuMain);
+      stateOnly.longTasks.push(r.longTasks);
+      stateOnly.gpu.push(r.cpuGpu);
+      stateOnly.frames.push(r.frames);
       stateOnly.apply.push(r.sync);
       stateOnly.toIdle.push(r.idle);
       stateOnly.updateData += r.updateData;
       continue;
     }
-    if (r.updateData !== 1) throw new Error(`mixed diff ${j}: ${r.updateData} updateData calls, expected 1`);
+    if (r.updateData !== 0 || r.overlayDraws !== 1) throw new Error(`mixed diff ${j}: ${r.updateData} updateData calls and ${r.overlayDraws} overlay draws, expected 0 and 1`);
+    overlaySizes.push(r.overlaySize);
+    // Every 5th mixed batch: fold the overlay into the clustered source (the app does it once a minute).
+    if ((i + 1) % 5 === 0) {
+      const c = await page.evaluate(async () => {
+        const b = window.__bench;
+        const map = window.__iocMap.map;
+        const long = [];
+        const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
+        obs.observe({ type: 'longtask' });
+        let frames = 0;
+        const onRender = () => frames++;
+        map.on('render', onRender);
+        const size = b.overlay.size;
+        const c0 = await window.__cpu();
+        const t0 = performance.now();
+        await b.layer.consolidate();
+        await b.settle();
+        const wall = performance.now() - t0 - b.SETTLE_MS;
+        const c1 = await window.__cpu();
+        map.off('render', onRender);
+        obs.disconnect();
+        return { size, after: b.overlay.size, cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu, wall, frames, longTasks: long.reduce((a, x) => a + x, 0) };
+      });
+      if (c.after !== 0) throw new Error(`consolidation left ${c.after} points in the overlay`);
+      consolidations.push(c);
+      console.log(`consolidation of ${c.size} points: main thread CPU ${Math.round(c.cpuMain)} ms, ${c.frames} frames, ${Math.round(c.wall)} ms wall`);
+    }
     taskMsAll.push(after - before);
-    main.push(r.blocked);
+    main.push(r.cpuMain);
     longestMs.push(r.longest);
+    longTaskMs.push(r.longTasks);
+    gpuMs.push(r.cpuGpu);
+    frames.push(r.frames);
     applyMs.push(r.sync);
     renderMs.push(r.render);
     toIdle.push(r.idle);
   }
+
+  // ---- the floor: one frame of the same map with nothing drawn (every layer hidden) -----------
+  const blank = await page.evaluate(async () => {
+    const { map } = window.__iocMap;
+    const b = window.__bench;
+    const layers = map.getStyle().layers.map((l) => [l.id, map.getLayoutProperty(l.id, 'visibility') ?? 'visible']);
+    for (const [id] of layers) map.setLayoutProperty(id, 'visibility', 'none');
+    await b.settle();
+    const out = [];
+    for (let i = 0; i < 5; i++) {
+      const long = [];
+      const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
+      obs.observe({ type: 'longtask' });
+      const c0 = await window.__cpu();
+      map.triggerRepaint();
+      await b.settle();
+      const c1 = await window.__cpu();
+      obs.disconnect();
+      out.push({ cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu, longTasks: long.reduce((a, x) => a + x, 0) });
+    }
+    for (const [id, v] of layers) map.setLayoutProperty(id, 'visibility', v);
+    await b.settle();
+    return out;
+  });
 
   // ---- panFps --------------------------------------------------------------------------------
   const pan = await page.evaluate(async () => {
@@ -261,16 +342,34 @@ try {
     updateMainThreadMsP95: m.p95,
     panFps: round(pan.frames / pan.seconds),
     updateStateOnlyMainThreadMsP95: stats(stateOnly.main).p95,
+    updateFramesP50: stats(frames).p50,
+    consolidateMainThreadMsP95: stats(consolidations.map((c) => c.cpuMain)).p95,
+    updateLongTaskMsP95: stats(longTaskMs).p95,
+    blankFrame: { mainThreadCpuMs: stats(blank.map((x) => x.cpuMain)).p50, gpuProcessCpuMs: stats(blank.map((x) => x.cpuGpu)).p50, longTaskMs: stats(blank.map((x) => x.longTasks)).p50 },
     distributions: {
       firstRenderMs: f,
+      firstRenderMainThreadCpuMs: stats(firstCpu),
+      firstRenderGpuProcessCpuMs: stats(firstGpu),
       updateMainThreadMs: m,
+      updateLongTaskMs: stats(longTaskMs),
+      updateGpuProcessCpuMs: stats(gpuMs),
+      updateFrames: stats(frames),
+      overlayPointsAfterBatch: stats(overlaySizes),
+      consolidateMainThreadCpuMs: stats(consolidations.map((c) => c.cpuMain)),
+      consolidateGpuProcessCpuMs: stats(consolidations.map((c) => c.cpuGpu)),
+      consolidateWallMs: stats(consolidations.map((c) => c.wall)),
+      consolidateFrames: stats(consolidations.map((c) => c.frames)),
+      consolidateLongTaskMs: stats(consolidations.map((c) => c.longTasks)),
+      consolidatedPoints: stats(consolidations.map((c) => c.size)),
       updateApplySyncMs: stats(applyMs),
       updateLongestBlockMs: stats(longestMs),
       updateCdpTaskMs: stats(taskMsAll),
       updateRenderMs: stats(renderMs),
       updateToIdleMs: stats(toIdle),
       updateStateOnlyMainThreadMs: stats(stateOnly.main),
-      updateStateOnlyLongestBlockMs: stats(stateOnly.longest),
+      updateStateOnlyLongTaskMs: stats(stateOnly.longTasks),
+      updateStateOnlyGpuProcessCpuMs: stats(stateOnly.gpu),
+      updateStateOnlyFrames: stats(stateOnly.frames),
       updateStateOnlyApplySyncMs: stats(stateOnly.apply),
       updateStateOnlyToIdleMs: stats(stateOnly.toIdle),
     },
@@ -279,9 +378,14 @@ try {
     pan,
     method: {
       gl: `SwiftShader (software), ${args.includes('--disable-gpu-compositing') ? '--disable-gpu-compositing' : 'GL compositing'}, 1920x1080`,
-      firstRenderMs: 'LiveLayer.load (snapshot → setData) of a clustered source with the cases style → map idle with the source loaded',
-      updateMainThreadMs: `main-thread busy time from LiveLayer.apply(diff) until the coalesced updateData (${FLUSH_MS} ms window) has gone out and the map is idle again: sum of gaps > 2 ms between back-to-back MessageChannel pings (includes time the OS gave the thread to others); batch = 100 SLA changes (feature state) + 10 moves + 10 adds + 10 removes (one updateData)`,
-      updateStateOnlyMainThreadMs: 'the same probe for a batch of 100 SLA changes only (setFeatureState, no updateData, no tile reload)',
+      firstRenderMs: 'wall clock: LiveLayer.load (snapshot → setData) of a clustered source with the cases style → map idle with the source loaded (firstRenderMainThreadCpuMs: the main thread\'s CPU time in it)',
+      updateMainThreadMs: `CPU time of the page's main thread (Linux schedstat of the renderer's main thread) from LiveLayer.apply(diff) until the coalesced updateData (${FLUSH_MS} ms window) has gone out, its tiles are loaded and no frame has been drawn for 150 ms (every frame of the update, its tile results and the compositor commit included); batch = 100 SLA changes (feature state) + 10 moves + 10 adds + 10 removes (one updateData)`,
+      updateLongTaskMs: 'sum of main-thread long tasks (> 50 ms, PerformanceObserver) over the same interval: wall-clock time the thread was unavailable, INCLUDING time it waited for the GPU process to rasterize in software (SwiftShader) and read the frame back for the software compositor — a GPU makes this wait go away',
+      updateGpuProcessCpuMs: 'CPU time of the GPU process (all threads: SwiftShader rasterization) over the same interval',
+      updateFrames: 'MapLibre frames drawn for one batch',
+      consolidate: 'every 5th mixed batch the overlay is folded into the clustered source (LiveLayer.consolidate: one updateData, re-cluster, tile reload; the app does it once a minute or past 500 overlay points): the same clocks from the call until settled',
+      blankFrame: 'one frame of the same 1920x1080 map with every layer hidden: the per-frame floor of software GL here',
+      updateStateOnlyMainThreadMs: 'the same for a batch of 100 SLA changes only (setFeatureState, no updateData, no tile reload)',
       updateCdpTaskMs: 'CDP Performance.getMetrics TaskDuration delta over the same interval (for comparison)',
       updateLongestBlockMs: 'longest single main-thread block during the update',
       updateApplySyncMs: 'LiveLayer.apply itself (diff + setFeatureState calls; the coalesced updateData comes later and is inside updateMainThreadMs)',

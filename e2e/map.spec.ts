@@ -17,12 +17,16 @@ type TestLiveLayer = {
   features: Map<string, TestFeature>;
   load(s: { rev: number; features: TestFeature[] }): void;
   apply(d: { fromRev: number; rev: number; add: TestFeature[]; update: TestFeature[]; remove: string[] }): string;
+  stats: { setData: number; updateData: number; featureState: number; overlayDraws: number; consolidations: number };
+  isHidden(id: string): boolean;
+  consolidate(): Promise<void>;
 };
+type TestOverlay = { size: number; drawn: Array<{ id: string; lon: number; lat: number }> };
 
 declare global {
   interface Window {
     /** Set by the map view under `?maptest`. */
-    __iocMap?: { map: MapLibreMap; layers: Record<string, TestLiveLayer>; LiveLayer: new (source: () => unknown, opts: { stateKeys: string[]; flushMs: number }) => TestLiveLayer };
+    __iocMap?: { map: MapLibreMap; layers: Record<string, TestLiveLayer>; LiveLayer: new (source: () => unknown, opts: { stateKeys: string[]; flushMs: number }) => TestLiveLayer; overlay: () => TestOverlay | null };
   }
 }
 
@@ -176,6 +180,82 @@ test('live: an operator action reaches the map as a diff (feature state / coales
   }, closedId!);
   expect(drawn).toBe('done');
   await page.screenshot({ path: `${SHOTS}/map-case-closed-zoomed.png` });
+});
+
+/** The colour drawn at a CSS-pixel position of the page (a 1×1 screenshot, decoded). */
+async function pixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
+  const { loadImage } = await import('@napi-rs/canvas');
+  const png = await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } });
+  const img = await loadImage(png);
+  const { createCanvas } = await import('@napi-rs/canvas');
+  const c = createCanvas(1, 1);
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const d = ctx.getImageData(0, 0, 1, 1).data;
+  return [d[0], d[1], d[2]];
+}
+const near = (a: number[], hex: string, tol = 40) => {
+  const n = parseInt(hex.slice(1), 16);
+  return Math.abs(a[0] - ((n >> 16) & 255)) + Math.abs(a[1] - ((n >> 8) & 255)) + Math.abs(a[2] - (n & 255)) <= tol;
+};
+
+test('live: a moved case is drawn at once by the overlay (one frame, no updateData), clickable there, and folded into the clusters by one updateData', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openMap(page);
+  // A real case, zoomed in (unclustered), with nothing else drawn around it.
+  await only(page, ['cases']);
+  const f = await page.evaluate(() => [...window.__iocMap!.layers.cases.features.values()].find((x) => x.props.sla === 'overdue') ?? [...window.__iocMap!.layers.cases.features.values()][0]);
+  await page.evaluate(([lon, lat]) => window.__iocMap!.map.jumpTo({ center: [lon + 0.0015, lat], zoom: 16 }), [f.lon, f.lat]);
+  await idle(page);
+  const before = await page.evaluate(() => ({ ...window.__iocMap!.layers.cases.stats }));
+  // Moved 0.003° east (~320 m): applied as a diff on the app's own cases layer.
+  const moved = { ...f, lon: f.lon + 0.003 };
+  const res = await page.evaluate((m) => {
+    const l = window.__iocMap!.layers.cases;
+    return l.apply({ fromRev: l.rev, rev: l.rev + 1, add: [], update: [m], remove: [] });
+  }, moved);
+  expect(res).toBe('applied');
+  await idle(page);
+  const after = await page.evaluate((id) => ({ stats: { ...window.__iocMap!.layers.cases.stats }, hidden: window.__iocMap!.layers.cases.isHidden(id), overlay: window.__iocMap!.overlay()!.drawn.map((p) => p.id) }), f.id);
+  expect(after.stats.updateData).toBe(before.updateData);
+  expect(after.stats.setData).toBe(before.setData);
+  expect(after.overlay).toContain(f.id);
+  expect(after.hidden).toBe(true);
+  // Drawn at the new place in its SLA colour; the old place shows no point any more.
+  const at = async (lon: number, lat: number) => page.evaluate(([x, y]) => {
+    const p = window.__iocMap!.map.project([x, y]);
+    const r = window.__iocMap!.map.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, [lon, lat]);
+  const slaHex: Record<string, string> = { overdue: '#ff5c5c', dueSoon: '#f5b700', ok: '#2ecc71' };
+  const newAt = await at(moved.lon, moved.lat);
+  const oldAt = await at(f.lon, f.lat);
+  await page.screenshot({ path: `${SHOTS}/map-case-moved-overlay.png` });
+  const drawnNew = await pixel(page, newAt.x, newAt.y);
+  const drawnOld = await pixel(page, oldAt.x, oldAt.y);
+  const hex = slaHex[String(f.props.sla)] ?? '#8a94a6';
+  expect(near(drawnNew, hex), `new place ${drawnNew} vs ${hex}`).toBe(true);
+  expect(near(drawnOld, hex), `old place ${drawnOld} must not show the point`).toBe(false);
+  // A click on the overlay point opens the case.
+  await page.mouse.click(newAt.x, newAt.y);
+  await expect(page.getByTestId('feedback-detail')).toHaveAttribute('data-case', f.id, { timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  // Consolidation: one updateData; the clustered source now has it at the new place, the overlay is empty.
+  await page.evaluate(() => window.__iocMap!.layers.cases.consolidate());
+  await idle(page);
+  const folded = await page.evaluate((id) => {
+    const m = window.__iocMap!.map;
+    const q = m.queryRenderedFeatures({ layers: ['cases-points'] }).find((x) => x.properties.id === id);
+    return { stats: { ...window.__iocMap!.layers.cases.stats }, overlay: window.__iocMap!.overlay()!.size, hidden: window.__iocMap!.layers.cases.isHidden(id), at: q && q.geometry.type === 'Point' ? q.geometry.coordinates : null, state: q?.state ?? null };
+  }, f.id);
+  expect(folded.stats.updateData).toBe(before.updateData + 1);
+  expect(folded.stats.setData).toBe(before.setData);
+  expect(folded.overlay).toBe(0);
+  expect(folded.hidden).toBe(false);
+  expect(folded.at?.[0]).toBeCloseTo(moved.lon, 4);
+  expect(folded.state?.hidden ?? false).toBe(false);
+  expect(near(await pixel(page, newAt.x, newAt.y), hex)).toBe(true);
+  await page.screenshot({ path: `${SHOTS}/map-case-moved-consolidated.png` });
 });
 
 test('live: a state-only change is drawn from feature state with no updateData; an add is coalesced into one updateData', async ({ page }) => {

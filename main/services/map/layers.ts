@@ -76,9 +76,8 @@ export function caseFeature(id: string, row: Row, th: Thresholds): MapFeature | 
       level: str(row.level),
       category: str(row.category),
       unitId: str(row.unitId),
+      // The heatmap weighs a case by this too (the style: what still needs doing weighs more).
       sla,
-      // Heatmap weight: what still needs doing weighs more.
-      weight: sla === 'overdue' ? 3 : sla === 'dueSoon' ? 2 : sla === 'ok' ? 1 : 0.3,
     },
   };
 }

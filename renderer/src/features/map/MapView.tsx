@@ -10,17 +10,57 @@ import { useCacheQuery, useConnection, useWallState } from '../../shell/hooks';
 import { FeedbackDetail, type ActionMode } from '../feedback/FeedbackDetail';
 import { isTyping } from '../feedback/format';
 import { CameraPreview } from './CameraPreview';
-import { LiveLayer } from './live-layer';
+import { LiveLayer, type LiveLayerOptions } from './live-layer';
 import { MapPanel, type ChoroplethLegend } from './MapPanel';
 import { maplibregl, type GeoJSONSource, type MapLibreMap } from './maplibre';
 import { searchMap, type Place, type SearchHit } from './search';
-import { assetUrl, BASEMAP_FILES, buildStyle, hiddenUnder, LIVE_FLUSH_MS, LIVE_SOURCES, LIVE_STATE_KEYS, TOGGLES, type LiveSource, type ToggleId } from './style';
+import type { PointsOverlay } from './points-overlay';
+import {
+  assetUrl,
+  BASEMAP_FILES,
+  buildStyle,
+  CASES_CONSOLIDATE_MS,
+  CASES_OVERLAY_ID,
+  CASES_OVERLAY_MAX,
+  caseOverlayPoint,
+  casesOverlay,
+  hiddenUnder,
+  LIVE_DATA_KEYS,
+  LIVE_FLUSH_MS,
+  LIVE_SOURCES,
+  LIVE_STATE_KEYS,
+  TOGGLES,
+  type LiveSource,
+  type ToggleId,
+} from './style';
 import './map.css';
 
 const DISTRICT_BOUNDS: [[number, number], [number, number]] = [[107.9454, 15.11828], [108.46912, 15.43621]];
+const DISTRICT_CENTER: [number, number] = [(DISTRICT_BOUNDS[0][0] + DISTRICT_BOUNDS[1][0]) / 2, (DISTRICT_BOUNDS[0][1] + DISTRICT_BOUNDS[1][1]) / 2];
+
+/** (Re)add the cases overlay custom layer right above `cases-points` (after every style load). */
+function addCasesOverlay(m: MapLibreMap, theme: MapTheme, recent: Iterable<MapFeature>): PointsOverlay {
+  const overlay = casesOverlay(theme, DISTRICT_CENTER);
+  const ids = m.getStyle().layers.map((l) => l.id);
+  const above = ids[ids.indexOf('cases-points') + 1];
+  if (m.getLayer(CASES_OVERLAY_ID)) m.removeLayer(CASES_OVERLAY_ID);
+  m.addLayer(overlay, above);
+  overlay.setPoints([...recent].map((f) => caseOverlayPoint(f, theme)));
+  return overlay;
+}
 const PAN_PX = 160;
 /** `?maptest` (tests and benchmarks only): the map instance and its live layers on window. */
 const TEST_MODE = new URLSearchParams(location.search).has('maptest');
+
+/** How each live layer is fed (the benchmark builds its copy of the cases layer with this too). */
+export function liveLayerOptions(s: LiveSource, overlay: () => PointsOverlay | null, theme: () => MapTheme, consolidateMs = CASES_CONSOLIDATE_MS): LiveLayerOptions {
+  return {
+    stateKeys: LIVE_STATE_KEYS[s],
+    dataKeys: LIVE_DATA_KEYS[s],
+    flushMs: LIVE_FLUSH_MS,
+    ...(s === 'cases' ? { overlay: { draw: (fs: MapFeature[]) => overlay()?.setPoints(fs.map((f) => caseOverlayPoint(f, theme()))), consolidateMs, maxFeatures: CASES_OVERLAY_MAX } } : {}),
+  };
+}
 
 type Popup = { kind: 'camera' | 'water' | 'facility'; feature: MapFeature };
 type Counts = Record<LiveSource, number>;
@@ -29,7 +69,15 @@ const SELECT_SOURCE: Record<string, LiveSource | undefined> = { camera: 'cameras
 
 declare global {
   interface Window {
-    __iocMap?: { map: MapLibreMap; layers: Record<LiveSource, LiveLayer>; maplibregl: typeof maplibregl; LiveLayer: typeof LiveLayer };
+    __iocMap?: {
+      map: MapLibreMap;
+      layers: Record<LiveSource, LiveLayer>;
+      maplibregl: typeof maplibregl;
+      LiveLayer: typeof LiveLayer;
+      overlay: () => PointsOverlay | null;
+      /** A copy of the cases layer on another source (benchmarks): the app's options and its own overlay above `beforeId`. */
+      casesCopy: (sourceId: string, beforeId: string | undefined, consolidateMs: number) => { layer: LiveLayer; overlay: PointsOverlay };
+    };
   }
 }
 
@@ -63,7 +111,21 @@ export function MapView() {
   const [places, setPlaces] = useState<{ units: Place[]; oldUnits: Place[] }>({ units: [], oldUnits: [] });
   const [query, setQuery] = useState('');
   const [hitIndex, setHitIndex] = useState(0);
-  const layers = useMemo(() => Object.fromEntries(LIVE_SOURCES.map((s) => [s, new LiveLayer(() => map?.getSource<GeoJSONSource>(s), { stateKeys: LIVE_STATE_KEYS[s], flushMs: LIVE_FLUSH_MS })])) as Record<LiveSource, LiveLayer>, [map]);
+  // Cases: adds, moves and removals are drawn at once by the overlay custom layer (one frame) and
+  // folded into the 50k-point clustered source once a minute (see LiveLayer's overlay mode).
+  const overlayRef = useRef<PointsOverlay | null>(null);
+  const themeRef = useRef(theme);
+  const layers = useMemo(
+    () =>
+      Object.fromEntries(
+        LIVE_SOURCES.map((s) => [
+          s,
+          new LiveLayer(() => map?.getSource<GeoJSONSource>(s), liveLayerOptions(s, () => overlayRef.current, () => themeRef.current)),
+        ]),
+      ) as Record<LiveSource, LiveLayer>,
+    [map],
+  );
+  useEffect(() => () => Object.values(layers).forEach((l) => l.dispose()), [layers]);
   const indicators = useCacheQuery<MapIndicators>(() => api.map.getIndicators(), ['indicator_value']);
   const lookups = useCacheQuery<FeedbackLookups>(() => api.feedback.lookups(), ['feedback_case', 'admin_unit', 'agency']);
 
@@ -84,7 +146,10 @@ export function MapView() {
     });
     m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
-    m.on('load', () => setMap(m));
+    m.on('load', () => {
+      overlayRef.current = addCasesOverlay(m, themeRef.current, []);
+      setMap(m);
+    });
     m.on('error', (e) => console.warn('[map]', e.error?.message ?? e));
     return () => {
       setMap(null);
@@ -100,7 +165,9 @@ export function MapView() {
     if (!map || themeApplied.current === theme) return;
     themeApplied.current = theme;
     map.setStyle(buildStyle(theme, i18n.language === 'en' ? 'en' : 'vi'), { diff: false });
+    themeRef.current = theme;
     map.once('style.load', () => {
+      overlayRef.current = addCasesOverlay(map, theme, []);
       for (const s of LIVE_SOURCES) layers[s].load({ rev: layers[s].rev, features: [...layers[s].features.values()] });
       setStyleRev((r) => r + 1);
     });
@@ -137,7 +204,20 @@ export function MapView() {
       else recount();
     });
     for (const s of LIVE_SOURCES) reload(s);
-    if (TEST_MODE) window.__iocMap = { map, layers, maplibregl, LiveLayer };
+    if (TEST_MODE)
+      window.__iocMap = {
+        map,
+        layers,
+        maplibregl,
+        LiveLayer,
+        overlay: () => overlayRef.current,
+        casesCopy: (sourceId, beforeId, consolidateMs) => {
+          const overlay = casesOverlay(themeRef.current, DISTRICT_CENTER, `${sourceId}-overlay`);
+          map.addLayer(overlay, beforeId);
+          const layer = new LiveLayer(() => map.getSource<GeoJSONSource>(sourceId), liveLayerOptions('cases', () => overlay, () => themeRef.current, consolidateMs));
+          return { layer, overlay };
+        },
+      };
     return () => {
       alive = false;
       off();
@@ -223,9 +303,13 @@ export function MapView() {
   // ---- clicks ------------------------------------------------------------------------------------
   useEffect(() => {
     if (!map) return;
+    // The overlay is a custom layer (no rendered features to query): it hit-tests its own points.
+    const pickOverlay = (e: maplibregl.MapMouseEvent) => (map.getLayoutProperty(CASES_OVERLAY_ID, 'visibility') === 'none' ? null : (overlayRef.current?.pick(e.point) ?? null));
     const featureOf = (s: LiveSource, e: maplibregl.MapLayerMouseEvent) => {
       const id = e.features?.[0]?.properties?.id;
-      return typeof id === 'string' ? (layers[s].features.get(id) ?? null) : null;
+      // A case drawn by the overlay (above the clustered cases) takes the click; a hidden clustered copy never does.
+      if ((s === 'cases' && pickOverlay(e)) || typeof id !== 'string' || layers[s].isHidden(id)) return null;
+      return layers[s].features.get(id) ?? null;
     };
     const onCamera = (e: maplibregl.MapLayerMouseEvent) => {
       const f = featureOf('cameras', e);
@@ -253,6 +337,7 @@ export function MapView() {
       select('case', f.id);
     };
     const onCluster = (e: maplibregl.MapLayerMouseEvent) => {
+      if (pickOverlay(e)) return;
       const feature = e.features?.[0];
       const clusterId = feature?.properties?.cluster_id;
       if (typeof clusterId !== 'number' || feature?.geometry.type !== 'Point') return;
@@ -271,12 +356,31 @@ export function MapView() {
     ];
     const pointer = () => (map.getCanvas().style.cursor = 'pointer');
     const plain = () => (map.getCanvas().style.cursor = '');
+    const onOverlayClick = (e: maplibregl.MapMouseEvent) => {
+      const hit = pickOverlay(e);
+      const f = hit ? layers.cases.features.get(hit.id) : undefined;
+      if (!f) return;
+      setOpenCase(f.id);
+      setCaseAction(null);
+      select('case', f.id);
+    };
+    let overOverlay = false;
+    const onOverlayHover = (e: maplibregl.MapMouseEvent) => {
+      const hit = !!pickOverlay(e);
+      if (hit) pointer();
+      else if (overOverlay) plain();
+      overOverlay = hit;
+    };
+    map.on('click', onOverlayClick);
+    map.on('mousemove', onOverlayHover);
     for (const [layer, h] of handlers) {
       map.on('click', layer, h);
       map.on('mouseenter', layer, pointer);
       map.on('mouseleave', layer, plain);
     }
     return () => {
+      map.off('click', onOverlayClick);
+      map.off('mousemove', onOverlayHover);
       for (const [layer, h] of handlers) {
         map.off('click', layer, h);
         map.off('mouseenter', layer, pointer);

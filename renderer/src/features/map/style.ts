@@ -1,5 +1,7 @@
 import { codeListVisibility, createMapStyle, MAP_FONTS, MAP_LAYER_IDS, PALETTES, type MapTheme } from '../../../../shared/map';
+import type { MapFeature } from '../../../../shared/contracts/map.contract';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from './maplibre';
+import { parseColor, PointsOverlay, type OverlayPoint } from './points-overlay';
 
 /**
  * The map's style: the offline basemap of shared/map (`createMapStyle`: district, neighbours,
@@ -26,15 +28,37 @@ export const LIVE_SOURCES = ['cameras', 'cases', 'water', 'facilities'] as const
 export type LiveSource = (typeof LIVE_SOURCES)[number];
 /** Properties drawn from feature state (paint only: never a layout, filter or label). */
 export const LIVE_STATE_KEYS: Record<LiveSource, readonly string[]> = { cameras: ['state'], cases: ['sla'], water: ['band'], facilities: [] };
+/** Besides the state keys, the properties the style reads (only these reach MapLibre); absent: all. */
+export const LIVE_DATA_KEYS: Partial<Record<LiveSource, readonly string[]>> = { cases: ['level'] };
 /** At most one updateData per source this often (adds, removes, moves, other properties). */
 export const LIVE_FLUSH_MS = 500;
+/** Cases: adds, moves and removals are drawn by the `cases-overlay` custom layer at once and folded into the clusters this often (or past the cap). */
+export const CASES_CONSOLIDATE_MS = 60_000;
+export const CASES_OVERLAY_MAX = 500;
+export const CASES_OVERLAY_ID = 'cases-overlay';
+const CASE_RADIUS = { urgent: 9, normal: 7 };
+const CASE_STROKE = 2;
+const CASE_DONE_OPACITY = 0.55;
+
+/** A case as the overlay draws it: the same colour, size and stroke as `cases-points`. */
+export function caseOverlayPoint(f: MapFeature, theme: MapTheme): OverlayPoint {
+  const s = PALETTES[theme].state;
+  const sla = f.props.sla;
+  const color = sla === 'overdue' ? s.bad : sla === 'dueSoon' ? s.warn : sla === 'ok' ? s.ok : s.idle;
+  return { id: f.id, lon: f.lon, lat: f.lat, color: parseColor(color, sla === 'done' ? CASE_DONE_OPACITY : 1), radius: f.props.level === 'urgent' ? CASE_RADIUS.urgent : CASE_RADIUS.normal };
+}
+
+/** The custom layer drawing the cases overlay (added above `cases-points` after every style load). */
+export function casesOverlay(theme: MapTheme, origin: [number, number], id = CASES_OVERLAY_ID): PointsOverlay {
+  return new PointsOverlay(id, origin, { width: CASE_STROKE, color: parseColor(PALETTES[theme].halo) });
+}
 
 /** What the layer panel switches, and the style layers each switch shows (the choropleth is a paint change). */
 export const TOGGLES = {
   admin: [MAP_LAYER_IDS.communesLine, MAP_LAYER_IDS.communesLabel, MAP_LAYER_IDS.offices, MAP_LAYER_IDS.officesLabel, MAP_LAYER_IDS.units2019, MAP_LAYER_IDS.units2019Label],
   choropleth: [],
   cameras: ['cameras', 'cameras-label'],
-  cases: ['cases-clusters', 'cases-cluster-count', 'cases-points'],
+  cases: ['cases-clusters', 'cases-cluster-count', 'cases-points', CASES_OVERLAY_ID],
   heatmap: ['cases-heat'],
   water: ['water', 'water-label'],
   facilities: ['facilities', 'facilities-letter', 'facilities-label'],
@@ -67,7 +91,8 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
         layout: { visibility: 'none' },
         paint: {
           // A case weighs by its SLA state; a cluster by its size (no per-cluster reduce: see the source).
-          'heatmap-weight': ['interpolate', ['linear'], ['coalesce', ['get', 'weight'], ['get', 'point_count'], 1], 0, 0, 2, 0.45, 20, 0.85, 100, 1],
+          // (from the data: the heatmap cannot read feature state, so it follows SLA changes at consolidation)
+          'heatmap-weight': ['interpolate', ['linear'], ['case', ['has', 'point_count'], ['get', 'point_count'], ['match', ['get', 'sla'], 'overdue', 3, 'dueSoon', 2, 'ok', 1, 0.3]], 0, 0, 2, 0.45, 20, 0.85, 100, 1],
           'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 1.3, 14, 2.2],
           'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 35, 10, 60, 14, 70],
           'heatmap-opacity': 0.75,
@@ -102,7 +127,16 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpec
         type: 'circle',
         source: 'cases',
         filter: ['!', ['has', 'point_count']],
-        paint: { 'circle-radius': ['match', ['get', 'level'], 'urgent', 9, 7], 'circle-color': slaColor, 'circle-stroke-color': p.halo, 'circle-stroke-width': 2, 'circle-opacity': ['match', st('sla'), 'done', 0.55, 1] },
+        // A point redrawn by the cases overlay (moved, or changed beyond its SLA) or removed is hidden
+        // here by feature state until the next consolidation (LiveLayer overlay mode).
+        paint: {
+          'circle-radius': ['match', ['get', 'level'], 'urgent', CASE_RADIUS.urgent, CASE_RADIUS.normal],
+          'circle-color': slaColor,
+          'circle-stroke-color': p.halo,
+          'circle-stroke-width': CASE_STROKE,
+          'circle-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, ['match', st('sla'), 'done', CASE_DONE_OPACITY, 1]],
+          'circle-stroke-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 1],
+        },
       },
       // Facilities: schools and health stations.
       { id: 'facilities', type: 'circle', source: 'facilities', paint: { 'circle-radius': 10, 'circle-color': ['match', ['get', 'kind'], 'school', p.facility.school, 'health_station', p.facility.health_station, s.idle], 'circle-stroke-color': p.halo, 'circle-stroke-width': 2 } },
