@@ -1,6 +1,6 @@
 import { appContract } from '../shared/contracts';
 import { wallContract } from '../shared/contracts/wall.contract';
-import { createAppServices, streamOrigins } from './core/app';
+import { basemapConnectOrigins, createAppServices, streamOrigins } from './core/app';
 import { createLogger } from './core/logger';
 import { startElectronPlatform } from './electron/platform';
 import { createStreamsService } from './services/streams';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   });
   services.start().catch((err) => log('error', 'central link failed to start', { error: (err as Error).message }));
   const stopServing = platform.serve(appContract, services.impl, services.bus);
-  platform.allowConnect(() => streamOrigins(services));
+  platform.allowConnect(() => [...streamOrigins(services), ...basemapConnectOrigins(services)]);
   const windows = new WindowManager({
     port: trackClients(platform.windowPort, services.wall),
     displays: platform.displays,

@@ -6,6 +6,7 @@ import { systemContract } from '../../shared/contracts/system.contract';
 import { dataContract } from '../../shared/contracts/data.contract';
 import { CentralService, type CentralOptions } from '../services/central/central.service';
 import { ConfigStore } from '../services/config/config.service';
+import { basemapOrigins } from '../../shared/map/basemap';
 import { FeedbackService } from '../services/feedback/feedback.service';
 import { MapService } from '../services/map/map.service';
 import { KpiService } from '../services/kpi/kpi.service';
@@ -231,6 +232,11 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       bus.dispose();
     },
   };
+}
+
+/** Origins of a configured online basemap (none by default): pages' CSP connect-src must allow them. */
+export function basemapConnectOrigins(services: Pick<AppServices, 'config'>): string[] {
+  return basemapOrigins(services.config.get().map.basemap);
 }
 
 /** The stream server's ws:// origin once it listens (pages' CSP connect-src must allow it). */

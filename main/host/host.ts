@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsRequest, type Envelope, type WsServerMessage } from '../../shared/contracts/rpc';
-import { streamOrigins, type AppServices } from '../core/app';
+import { basemapConnectOrigins, streamOrigins, type AppServices } from '../core/app';
 import { CONTENT_TYPES, SECURITY_HEADERS, rendererCsp } from '../core/csp';
 import { MAX_INPUT_BYTES, type Logger } from '../core/dispatcher';
 
@@ -46,7 +46,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const root = resolve(opts.rendererDir);
   let origin = '';
   // Pages may connect to this host's contract socket and to the stream server (its port is known once video has started).
-  const csp = () => rendererCsp([`ws://127.0.0.1:${new URL(origin).port}`, ...streamOrigins(services)]);
+  const csp = () => rendererCsp([`ws://127.0.0.1:${new URL(origin).port}`, ...streamOrigins(services), ...basemapConnectOrigins(services)]);
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { WallProfile } from '../../../shared/wall/profile';
 import { MosaicState } from '../../../shared/video/mosaic';
+import { MapBasemapConfig, NO_BASEMAP } from '../../../shared/map/basemap';
 import type { Logger } from '../../core/dispatcher';
 
 export const AppConfig = z.object({
@@ -11,10 +12,12 @@ export const AppConfig = z.object({
   language: z.enum(['vi', 'en']).default('vi'),
   /** Each display's camera mosaic (layout, cameras per tile, tour), restored at start. */
   mosaics: z.record(z.string(), MosaicState).default({}),
+  /** The map: an optional online/PMTiles basemap under the district layers (default none: no network). */
+  map: z.object({ basemap: MapBasemapConfig.default(NO_BASEMAP) }).default({ basemap: NO_BASEMAP }),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 
-const DEFAULT: AppConfig = { version: 1, language: 'vi', mosaics: {} };
+const DEFAULT: AppConfig = { version: 1, language: 'vi', mosaics: {}, map: { basemap: NO_BASEMAP } };
 
 /**
  * The app's own settings (wall profile, language) in `<dataDir>/config.json`.
