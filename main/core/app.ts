@@ -198,6 +198,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       getIndicators: () => map.getIndicators(),
       select: (input, ctx) => map.select(input, ctx.displayId ?? null),
       getSelection: () => map.getSelection(),
+      getBasemap: () => config.get().map.basemap,
     },
   };
   const dispatcher = createDispatcher(appContract, impl, opts.log);

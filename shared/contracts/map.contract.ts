@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call, event } from './rpc';
+import { MapBasemapConfig } from '../map/basemap';
 
 /**
  * The GIS map's live point layers, built by main from the local cache (and stream health), sent
@@ -68,6 +69,8 @@ export const mapContract = {
   /** Select something (or clear with null); every display's map highlights it. */
   select: call('map:select', z.object({ kind: MapSelectionKind, id: Id }).nullable(), MapSelection),
   getSelection: call('map:getSelection', z.void(), MapSelection),
+  /** The optional online/PMTiles basemap from the app config (`map.basemap`; default none: no network). */
+  getBasemap: call('map:getBasemap', z.void(), MapBasemapConfig),
   onDiff: event('map:diff', MapLayerDiff),
   onSelection: event('map:selection', MapSelection),
 };

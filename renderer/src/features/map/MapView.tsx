@@ -3,7 +3,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { FeedbackLookups, MapFeature, MapIndicators, MapSelection } from '../../../../shared/contracts';
 import type { CodeList } from '../../../../shared/domain/entities';
-import { choroplethColor, choroplethLegend, codeListVisibility, MAP_LAYER_IDS, PALETTES, quantileBreaks, type MapTheme } from '../../../../shared/map';
+import { choroplethColor, choroplethLegend, codeListVisibility, MAP_LAYER_IDS, NO_BASEMAP, PALETTES, quantileBreaks, type MapBasemapConfig, type MapTheme } from '../../../../shared/map';
 import { api, displayId } from '../../api';
 import { formatTime } from '../../shell/format';
 import { useCacheQuery, useConnection, useWallState } from '../../shell/hooks';
@@ -12,7 +12,7 @@ import { isTyping } from '../feedback/format';
 import { CameraPreview } from './CameraPreview';
 import { LiveLayer, type LiveLayerOptions } from './live-layer';
 import { MapPanel, type ChoroplethLegend } from './MapPanel';
-import { maplibregl, type GeoJSONSource, type MapLibreMap } from './maplibre';
+import { maplibregl, enablePmtiles, type GeoJSONSource, type MapLibreMap } from './maplibre';
 import { searchMap, type Place, type SearchHit } from './search';
 import type { PointsOverlay } from './points-overlay';
 import {
@@ -130,11 +130,20 @@ export function MapView() {
   const lookups = useCacheQuery<FeedbackLookups>(() => api.feedback.lookups(), ['feedback_case', 'admin_unit', 'agency']);
 
   // ---- the map itself ---------------------------------------------------------------------------
+  // The optional online/PMTiles basemap from the app config (default none: the map needs no network).
+  const [basemap, setBasemap] = useState<MapBasemapConfig | null>(null);
   useEffect(() => {
-    if (!container.current) return;
+    api.map.getBasemap().then(setBasemap, (e: Error) => {
+      console.warn('[map] basemap config', e.message);
+      setBasemap(NO_BASEMAP);
+    });
+  }, []);
+  useEffect(() => {
+    if (!container.current || !basemap) return;
+    if (basemap.kind === 'pmtiles') enablePmtiles();
     const m = new maplibregl.Map({
       container: container.current,
-      style: buildStyle(theme, i18n.language === 'en' ? 'en' : 'vi'),
+      style: buildStyle(theme, i18n.language === 'en' ? 'en' : 'vi', basemap),
       bounds: DISTRICT_BOUNDS,
       fitBoundsOptions: { padding: 40 },
       minZoom: 7,
@@ -156,7 +165,7 @@ export function MapView() {
       m.remove();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [basemap]);
 
   // Theme: a new style; live sources are refilled from memory once it has loaded.
   const themeApplied = useRef(theme);
@@ -164,7 +173,7 @@ export function MapView() {
     localStorage.setItem('ioc.map.theme', theme);
     if (!map || themeApplied.current === theme) return;
     themeApplied.current = theme;
-    map.setStyle(buildStyle(theme, i18n.language === 'en' ? 'en' : 'vi'), { diff: false });
+    map.setStyle(buildStyle(theme, i18n.language === 'en' ? 'en' : 'vi', basemap ?? NO_BASEMAP), { diff: false });
     themeRef.current = theme;
     map.once('style.load', () => {
       overlayRef.current = addCasesOverlay(map, theme, []);

@@ -1,4 +1,4 @@
-import { codeListVisibility, createMapStyle, MAP_FONTS, MAP_LAYER_IDS, PALETTES, type MapTheme } from '../../../../shared/map';
+import { codeListVisibility, createMapStyle, MAP_FONTS, MAP_LAYER_IDS, NO_BASEMAP, PALETTES, type MapBasemapConfig, type MapTheme } from '../../../../shared/map';
 import type { MapFeature } from '../../../../shared/contracts/map.contract';
 import type { ExpressionSpecification, LayerSpecification, StyleSpecification } from './maplibre';
 import { parseColor, PointsOverlay, type OverlayPoint } from './points-overlay';
@@ -71,8 +71,8 @@ export const hiddenUnder = (codeList: 'vn-2025' | 'vn-2019') => new Set(Object.e
 const EMPTY = { type: 'FeatureCollection', features: [] } as GeoJSON.FeatureCollection;
 const live = (extra: Record<string, unknown> = {}) => ({ type: 'geojson' as const, data: EMPTY, promoteId: 'id', ...extra });
 
-export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi'): StyleSpecification {
-  const base = createMapStyle({ theme, assetBase: ASSET_BASE, codeList: 'vn-2025', lang }) as unknown as StyleSpecification;
+export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi', basemap: MapBasemapConfig = NO_BASEMAP): StyleSpecification {
+  const base = createMapStyle({ theme, assetBase: ASSET_BASE, codeList: 'vn-2025', lang, basemap }) as unknown as StyleSpecification;
   const p = PALETTES[theme];
   const s = p.state;
   const halo = { 'text-halo-color': p.halo, 'text-halo-width': 2, 'text-halo-blur': 0.5 };
