@@ -382,3 +382,60 @@ test('a camera clicked on the map previews live, and "show on wall" puts it on d
   await map.close();
   await wall2.close();
 });
+
+test('a raster basemap from config is drawn under the district: tiles come from the configured server only, and the CSP lets exactly that origin in', async ({ browser }) => {
+  test.setTimeout(180_000);
+  // A tile server on 127.0.0.1 serving one solid magenta 256-px PNG for every tile.
+  const { createCanvas } = await import('@napi-rs/canvas');
+  const c = createCanvas(256, 256);
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#c0309a';
+  ctx.fillRect(0, 0, 256, 256);
+  const png = c.toBuffer('image/png');
+  const { createServer } = await import('node:http');
+  const hits: string[] = [];
+  const tiles = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' });
+    res.end(png);
+  });
+  await new Promise<void>((r) => tiles.listen(0, '127.0.0.1', r));
+  const port = (tiles.address() as { port: number }).port;
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ioc-basemap-'));
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ version: 1, language: 'vi', mosaics: {}, map: { basemap: { kind: 'raster', tiles: [`http://127.0.0.1:${port}/{z}/{x}/{y}.png`], attribution: 'Bản đồ nền thử nghiệm', opacity: 1 } } }));
+  const h = await startHostProcess({ displays: 1, dataDir });
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  try {
+    const violations: string[] = [];
+    page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+    const other: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!/^(blob|data):/.test(r.url()) && u.hostname !== '127.0.0.1') other.push(r.url());
+    });
+    await page.goto(h.urlFor('1').replace(/\?display=1/, '?display=1&view=map&maptest'));
+    await expect(page.getByTestId('view-map')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+    await idle(page);
+    expect(hits.length, 'tiles fetched from the configured server').toBeGreaterThan(0);
+    expect(hits.every((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u)), hits.join(' ')).toBe(true);
+    expect(other, 'nothing else leaves 127.0.0.1').toEqual([]);
+    expect(violations).toEqual([]);
+    await expect(page.locator('.maplibregl-ctrl-attrib')).toContainText('Bản đồ nền thử nghiệm');
+    // Outside the district (neighbours at 35 % over the basemap) the magenta tiles show through.
+    const corner = await page.evaluate(() => {
+      const r = window.__iocMap!.map.getCanvas().getBoundingClientRect();
+      return { x: r.left + 12, y: r.bottom - 60 };
+    });
+    const [red, green, blue] = await pixel(page, corner.x, corner.y);
+    expect(red - green, `basemap shows at the corner: ${red},${green},${blue}`).toBeGreaterThan(40);
+    expect(blue - green).toBeGreaterThan(30);
+    await page.screenshot({ path: `${SHOTS}/map-basemap-raster.png` });
+  } finally {
+    await page.close();
+    await h.stop();
+    tiles.close();
+  }
+});
