@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { Map as MapLibreMap } from 'maplibre-gl';
+import { INDICATORS } from '../shared/kpi/catalogue';
 import { hostCall } from './contract-client';
 import { startHostProcess, type HostProcess } from './host-process';
 
@@ -31,6 +32,7 @@ declare global {
 }
 
 const SHOTS = 'test-results/screenshots';
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 let host: HostProcess;
 
 /** `?maptest` exposes the map on window (tests only); the token stays in the fragment. */
@@ -124,6 +126,31 @@ test('every layer draws (counts + screenshots), labels carry Vietnamese diacriti
   await check('admin-2019', ['admin'], ['units-2019', 'units-2019-label']);
   await check('choropleth-2019', ['admin', 'choropleth'], (p) => valued(p, 'units-2019'));
   test.info().annotations.push({ type: 'renderedFeatures', description: JSON.stringify(counts) });
+
+  // The picker and the legend name indicators from the KPI catalogue (Vietnamese), never by code.
+  await page.getByTestId('map-codelist-vn-2025').check();
+  await only(page, ['admin', 'choropleth']);
+  const picker = page.getByTestId('map-indicator');
+  const options = await picker.locator('option').evaluateAll((os) => os.map((o) => ({ code: (o as HTMLOptionElement).value, text: o.textContent ?? '' })));
+  expect(options.length).toBeGreaterThan(1);
+  for (const o of options) {
+    const ind = INDICATORS.get(o.code);
+    expect(ind, `${o.code} is in the catalogue`).toBeDefined();
+    expect(o.text, o.code).toMatch(new RegExp(`^${escapeRe(ind!.vi)}( \\([^)]+\\))?$`));
+  }
+  const legend = page.getByTestId('map-choropleth-legend');
+  const shown = await picker.inputValue();
+  await expect(legend.locator('h3')).toHaveText(INDICATORS.get(shown)!.vi);
+  await picker.selectOption('ed.dropout_pct');
+  await expect(picker.locator('option:checked')).toHaveText('Tỷ lệ học sinh bỏ học (%)');
+  await expect(legend.locator('h3')).toHaveText('Tỷ lệ học sinh bỏ học');
+  await expect(legend.getByTestId('map-choropleth-direction')).toHaveText('Thấp hơn là tốt hơn');
+  await expect(legend.locator('li').first()).toContainText(' %');
+  await idle(page);
+  expect(await valued(page, 'communes-fill')).toBeGreaterThan(0);
+  const rawCode = /\b(?:cam|dvc|pakn|cyber|hl|ed)\.[a-z0-9_.]+/;
+  expect(await page.getByTestId('map-panel').innerText()).not.toMatch(rawCode);
+  await page.screenshot({ path: `${SHOTS}/map-choropleth-catalogue-names.png` });
 
   // Commune names are drawn from the Vietnamese glyph range (U+1EA0–1EF9 lives in 7680-7935).
   expect([...glyphs.entries()].filter(([p, s]) => /7680-7935\.pbf$/.test(p) && s === 200).length, JSON.stringify([...glyphs])).toBeGreaterThan(0);

@@ -120,17 +120,18 @@ describe('MapService', () => {
     for (const [id, level] of [['vn-2025:20900', 'commune'], ['vn-2019:20911', 'commune'], ['vn-2019:20914', 'commune'], ['vn-2019:515', 'district']] as const) {
       put('admin_unit', id, { code: id.split(':')[1], codeList: id.split(':')[0], name: id, level, parentId: null, validFrom: null, validTo: null });
     }
-    put('indicator_value', 'z', { indicator: 'ehr_coverage', unitId: 'vn-2019:515', period: '2026-02', value: 70, computedAt: iso(NOW) });
-    put('indicator_value', 'a', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-01', value: 80, computedAt: iso(NOW) });
-    put('indicator_value', 'b', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-02', value: 82.5, computedAt: iso(NOW) });
-    expect(svc.getIndicators().indicators).toEqual([{ id: 'ehr_coverage', values: [{ unitId: 'vn-2025:20900', period: '2026-02', value: 82.5 }] }]);
+    put('indicator_value', 'z', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2019:515', period: '2026-02', value: 70, computedAt: iso(NOW) });
+    put('indicator_value', 'a', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2025:20900', period: '2026-01', value: 80, computedAt: iso(NOW) });
+    put('indicator_value', 'b', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2025:20900', period: '2026-02', value: 82.5, computedAt: iso(NOW) });
+    expect(svc.getIndicators().indicators).toEqual([{ id: 'hl.ehr_coverage_pct', values: [{ unitId: 'vn-2025:20900', period: '2026-02', value: 82.5 }] }]);
     // Period kinds are never mixed (a week or a day sorts after its month as text); a unit merged in
     // 2025 keeps its last month; a unit with only a yearly value shows that; nulls are skipped.
-    put('indicator_value', 'c', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-W09', value: 10, computedAt: iso(NOW) });
-    put('indicator_value', 'd', { indicator: 'ehr_coverage', unitId: 'vn-2025:20900', period: '2026-03-01', value: null, computedAt: iso(NOW) });
-    put('indicator_value', 'e', { indicator: 'ehr_coverage', unitId: 'vn-2019:20911', period: '2025-06', value: 61, computedAt: iso(NOW) });
-    put('indicator_value', 'f', { indicator: 'ehr_coverage', unitId: 'vn-2019:20911', period: '2025-07', value: null, computedAt: iso(NOW) });
-    put('indicator_value', 'g', { indicator: 'ehr_coverage', unitId: 'vn-2019:20914', period: '2024', value: 55, computedAt: iso(NOW) });
+    put('indicator_value', 'c', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2025:20900', period: '2026-W09', value: 10, computedAt: iso(NOW) });
+    put('indicator_value', 'd', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2025:20900', period: '2026-03-01', value: null, computedAt: iso(NOW) });
+    put('indicator_value', 'e', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2019:20911', period: '2025-06', value: 61, computedAt: iso(NOW) });
+    put('indicator_value', 'f', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2019:20911', period: '2025-07', value: null, computedAt: iso(NOW) });
+    put('indicator_value', 'g', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2019:20914', period: '2024', value: 55, computedAt: iso(NOW) });
+    put('indicator_value', 'h', { indicator: 'hl.ehr_coverage_pct', unitId: 'vn-2025:20900', period: '2026', value: 99, computedAt: iso(NOW) }); // a month wins over a year
     const values = svc.getIndicators().indicators[0].values.sort((x, y) => x.unitId.localeCompare(y.unitId));
     expect(values).toEqual([
       { unitId: 'vn-2019:20911', period: '2025-06', value: 61 },

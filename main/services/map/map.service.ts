@@ -6,6 +6,7 @@ import type { StreamHealth } from '../../../shared/video/streams';
 import type { Logger } from '../../core/dispatcher';
 import type { EventBus } from '../../core/events';
 import { SlaIndex } from '../feedback/sla-index';
+import { latestValues } from '../kpi/latest';
 import { cameraFeature, caseFeature, facilityFeature, unitFeature, waterFeature } from './layers';
 import { RowMirror } from './row-mirror';
 
@@ -80,23 +81,13 @@ export class MapService {
   getIndicators(): MapIndicators {
     const db = this.deps.db();
     if (!db) return { indicators: [] };
-    // Per indicator and unit: the newest MONTH with a value (else the newest year). Period kinds are
-    // never mixed ("2026-W47" sorts after "2026-11-25"), and units merged in 2025 keep their last
-    // month before the merger. Only units the map draws (communes, towns; not the district).
-    // kpi_values is the cache's indexed copy of indicator_value rows.
-    const pick = (kind: string) =>
-      db
-        .prepare(
-          `SELECT k.indicator, k.unit_id AS unitId, k.period, k.value FROM kpi_values k
-            WHERE k.kind = ? AND k.value IS NOT NULL
-              AND k.unit_id IN (SELECT id FROM cache_rows WHERE entity = 'admin_unit' AND json_extract(data, '$.level') IN ('commune', 'town'))
-              AND k.period = (SELECT max(k2.period) FROM kpi_values k2 WHERE k2.indicator = k.indicator AND k2.unit_id = k.unit_id AND k2.kind = ? AND k2.value IS NOT NULL)`,
-        )
-        .all(kind, kind) as Array<{ indicator: string; unitId: string; period: string; value: number }>;
+    // Per indicator and unit: the newest MONTH with a value, else the newest year (latestValues never
+    // mixes period kinds; units merged in 2025 keep their last month before the merger). Only units
+    // the map draws: communes and towns of either code list, not the district.
+    const drawn = db.prepare(`SELECT id FROM cache_rows WHERE entity = 'admin_unit' AND json_extract(data, '$.level') IN ('commune', 'town') ORDER BY id`).pluck().all() as string[];
     const latest = new Map<string, Map<string, { period: string; value: number | null }>>();
-    for (const kind of ['year', 'month']) {
-      for (const r of pick(kind)) {
-        if (!Number.isFinite(r.value)) continue;
+    for (const kind of ['year', 'month'] as const) {
+      for (const r of latestValues(db, kind, drawn)) {
         const byUnit = latest.get(r.indicator) ?? new Map<string, { period: string; value: number | null }>();
         latest.set(r.indicator, byUnit);
         byUnit.set(r.unitId, { period: r.period, value: r.value }); // months override years

@@ -4,10 +4,10 @@ import type { WallState } from '../../../../shared/contracts';
 import { tileCount } from '../../../../shared/video/layouts';
 import type { MosaicState } from '../../../../shared/video/mosaic';
 import { api } from '../../api';
+import { DisplaySelect, useDisplayTarget } from '../../shell/DisplaySelect';
 import { useCacheQuery } from '../../shell/hooks';
+import { PushResult, usePush } from '../../shell/usePush';
 import { matchesCamera } from '../mosaic/search';
-
-type Result = { ok: true; text: string } | { ok: false; text: string };
 
 /**
  * Console panel: send a camera to a wall display's mosaic (`mosaic:pushCamera`). Displays showing
@@ -18,13 +18,10 @@ export function PushToWall({ wall }: { wall: WallState }) {
   const cameras = useCacheQuery(() => api.streams.listCameras(), ['camera']);
   const [query, setQuery] = useState('');
   const [cameraId, setCameraId] = useState('');
-  const displays = useMemo(() => [...wall.resolved].sort((a, b) => Number(b.view === 'mosaic') - Number(a.view === 'mosaic')), [wall.resolved]);
-  const [displayId, setDisplayId] = useState('');
-  const target = displays.find((d) => d.displayId === displayId) ?? displays[0];
+  const { displays, target, choose } = useDisplayTarget(wall.resolved, 'mosaic');
   const [tile, setTile] = useState('');
   const [mosaic, setMosaic] = useState<MosaicState | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<Result | null>(null);
+  const { busy, result, run } = usePush();
 
   const hits = useMemo(() => (cameras ?? []).filter((c) => matchesCamera(c, query)), [cameras, query]);
   const chosen = hits.find((c) => c.id === cameraId) ?? hits[0];
@@ -44,21 +41,18 @@ export function PushToWall({ wall }: { wall: WallState }) {
   const tiles = mosaic && mosaic.displayId === targetId ? tileCount(mosaic.layout, mosaic.custom) : 0;
   const name = (id: string | null | undefined) => (id ? (cameras?.find((c) => c.id === id)?.name ?? id) : '');
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
     if (!chosen || !target) return;
-    setBusy(true);
-    setResult(null);
-    try {
-      const s = await api.mosaic.pushCamera({ displayId: target.displayId, cameraId: chosen.id, tile: tile === '' ? undefined : Number(tile) });
-      const at = s.tiles.indexOf(chosen.id);
-      const text = t('mosaic.push.done', { camera: chosen.name, tile: at + 1, display: target.label });
-      setResult({ ok: true, text: target.view === 'mosaic' ? text : `${text} ${t('mosaic.push.notShowing', { view: t(`views.${target.view}`) })}` });
-    } catch (err) {
-      setResult({ ok: false, text: t('console.error', { message: (err as Error).message }) });
-    } finally {
-      setBusy(false);
-    }
+    void run(
+      async () => {
+        const s = await api.mosaic.pushCamera({ displayId: target.displayId, cameraId: chosen.id, tile: tile === '' ? undefined : Number(tile) });
+        const at = s.tiles.indexOf(chosen.id);
+        const text = t('mosaic.push.done', { camera: chosen.name, tile: at + 1, display: target.label });
+        return target.view === 'mosaic' ? text : `${text} ${t('mosaic.push.notShowing', { view: t(`views.${target.view}`) })}`;
+      },
+      (message) => t('console.error', { message }),
+    );
   };
 
   return (
@@ -76,19 +70,16 @@ export function PushToWall({ wall }: { wall: WallState }) {
         </select>
       </label>
       <div className="push-row">
-        <label>
-          {t('mosaic.push.display')}
-          <select value={target?.displayId ?? ''} onChange={(e) => {
-              setDisplayId(e.target.value);
-              setTile('');
-            }} data-testid="push-display">
-            {displays.map((d) => (
-              <option key={d.displayId} value={d.displayId}>
-                {d.label} — {t(`views.${d.view}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DisplaySelect
+          label={t('mosaic.push.display')}
+          displays={displays}
+          value={target}
+          onChange={(id) => {
+            choose(id);
+            setTile('');
+          }}
+          testId="push-display"
+        />
         <label>
           {t('mosaic.push.tile')}
           <select value={tile} onChange={(e) => setTile(e.target.value)} data-testid="push-tile">
@@ -105,11 +96,7 @@ export function PushToWall({ wall }: { wall: WallState }) {
       <button type="submit" disabled={busy || !chosen || !target} data-testid="push-submit">
         {t('mosaic.push.submit')}
       </button>
-      {result && (
-        <p className={result.ok ? 'push-ok' : 'error'} role="status" data-testid="push-result">
-          {result.text}
-        </p>
-      )}
+      <PushResult result={result} testId="push-result" />
     </form>
   );
 }

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { KPI_BOARDS, type KpiBoardId, type WallState } from '../../../../shared/contracts';
 import { api } from '../../api';
+import { DisplaySelect, useDisplayTarget } from '../../shell/DisplaySelect';
+import { PushResult, usePush } from '../../shell/usePush';
 
 /**
  * Console panel: show a KPI board on a wall display. The wall contract's per-display `layout`
@@ -9,42 +11,27 @@ import { api } from '../../api';
  */
 export function PushKpiBoard({ wall }: { wall: WallState }) {
   const { t } = useTranslation();
-  const displays = [...wall.resolved].sort((a, b) => Number(b.view === 'kpi') - Number(a.view === 'kpi'));
-  const [displayId, setDisplayId] = useState('');
+  const { displays, target, choose } = useDisplayTarget(wall.resolved, 'kpi');
   const [board, setBoard] = useState<KpiBoardId>('overview');
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const target = displays.find((d) => d.displayId === displayId) ?? displays[0];
+  const { busy, result, run } = usePush();
 
-  const submit = async (e: React.FormEvent) => {
+  const submit = (e: React.FormEvent) => {
     e.preventDefault();
     if (!target) return;
-    setBusy(true);
-    setResult(null);
-    try {
-      await api.wall.assignView({ displayId: target.displayId, view: 'kpi', layout: board });
-      setResult({ ok: true, text: t('kpi.push.done', { display: target.label, board: t(`kpi.boards.${board}`) }) });
-    } catch (err) {
-      setResult({ ok: false, text: t('console.error', { message: (err as Error).message }) });
-    } finally {
-      setBusy(false);
-    }
+    void run(
+      async () => {
+        await api.wall.assignView({ displayId: target.displayId, view: 'kpi', layout: board });
+        return t('kpi.push.done', { display: target.label, board: t(`kpi.boards.${board}`) });
+      },
+      (message) => t('console.error', { message }),
+    );
   };
 
   return (
     <form className="card push-to-wall" data-testid="push-kpi" onSubmit={submit}>
       <h2>{t('kpi.push.title')}</h2>
       <div className="push-row">
-        <label>
-          {t('kpi.push.display')}
-          <select value={target?.displayId ?? ''} onChange={(e) => setDisplayId(e.target.value)} data-testid="push-kpi-display">
-            {displays.map((d) => (
-              <option key={d.displayId} value={d.displayId}>
-                {d.label} — {t(`views.${d.view}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DisplaySelect label={t('kpi.push.display')} displays={displays} value={target} onChange={choose} testId="push-kpi-display" />
         <label>
           {t('kpi.push.board')}
           <select value={board} onChange={(e) => setBoard(e.target.value as KpiBoardId)} data-testid="push-kpi-board">
@@ -59,11 +46,7 @@ export function PushKpiBoard({ wall }: { wall: WallState }) {
       <button type="submit" disabled={busy || !target} data-testid="push-kpi-submit">
         {t('kpi.push.submit')}
       </button>
-      {result && (
-        <p className={result.ok ? 'push-ok' : 'error'} role="status" data-testid="push-kpi-result">
-          {result.text}
-        </p>
-      )}
+      <PushResult result={result} testId="push-kpi-result" />
     </form>
   );
 }

@@ -1,13 +1,13 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MapFeature, WallState } from '../../../../shared/contracts';
 import { streamUrl } from '../../../../shared/video/streams';
 import { api } from '../../api';
+import { DisplaySelect, useDisplayTarget } from '../../shell/DisplaySelect';
+import { PushResult, usePush } from '../../shell/usePush';
 import { useFrozenDetector } from '../mosaic/useFrozenDetector';
 import { useMpegtsPlayer } from '../mosaic/useMpegtsPlayer';
 import { useStreamEndpoint } from '../mosaic/useStreams';
-
-type Result = { ok: boolean; text: string };
 
 /**
  * A camera's popup on the map: its live sub-stream (the mosaic's player, so it shares the one
@@ -25,25 +25,16 @@ export function CameraPreview({ camera, wall }: { camera: MapFeature; wall: Wall
   const frames = useFrozenDetector(video, { generation: player.generation, receiving: player.kbps > 0, onFrozen, onStalled });
 
   // Displays showing the mosaic first: that is where a camera is expected to go.
-  const displays = useMemo(() => [...(wall?.resolved ?? [])].sort((a, b) => Number(b.view === 'mosaic') - Number(a.view === 'mosaic')), [wall]);
-  const [displayId, setDisplayId] = useState('');
-  const target = displays.find((d) => d.displayId === displayId) ?? displays[0];
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<Result | null>(null);
+  const { displays, target, choose } = useDisplayTarget(wall?.resolved, 'mosaic');
+  const { busy, result, run } = usePush();
 
-  const push = async () => {
+  const push = () => {
     if (!target) return;
-    setBusy(true);
-    setResult(null);
-    try {
+    void run(async () => {
       const s = await api.mosaic.pushCamera({ displayId: target.displayId, cameraId: camera.id });
       const text = t('map.popup.sent', { display: target.label, tile: s.tiles.indexOf(camera.id) + 1 });
-      setResult({ ok: true, text: target.view === 'mosaic' ? text : `${text} ${t('map.popup.notShowing', { view: t(`views.${target.view}`) })}` });
-    } catch (err) {
-      setResult({ ok: false, text: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
+      return target.view === 'mosaic' ? text : `${text} ${t('map.popup.notShowing', { view: t(`views.${target.view}`) })}`;
+    });
   };
 
   const state = String(camera.props.state ?? 'idle');
@@ -59,25 +50,12 @@ export function CameraPreview({ camera, wall }: { camera: MapFeature; wall: Wall
         )}
       </div>
       <div className="map-popup-row">
-        <label>
-          {t('map.popup.display')}{' '}
-          <select value={target?.displayId ?? ''} onChange={(e) => setDisplayId(e.target.value)} data-testid="map-push-display">
-            {displays.map((d) => (
-              <option key={d.displayId} value={d.displayId}>
-                {d.label} — {t(`views.${d.view}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DisplaySelect label={t('map.popup.display')} displays={displays} value={target} onChange={choose} testId="map-push-display" />
         <button type="button" onClick={push} disabled={busy || !target} data-testid="map-push-submit">
           {t('map.popup.showOnWall')}
         </button>
       </div>
-      {result && (
-        <p className={result.ok ? 'push-ok' : 'error'} role="status" data-testid="map-push-result">
-          {result.text}
-        </p>
-      )}
+      <PushResult result={result} testId="map-push-result" />
     </div>
   );
 }

@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { MapIndicators } from '../../../../shared/contracts/map.contract';
 import type { CodeList } from '../../../../shared/domain/entities';
+import { INDICATORS } from '../../../../shared/kpi/catalogue';
 import { PALETTES, type MapTheme } from '../../../../shared/map/palette';
+import { formatPeriod } from '../kpi/format';
+import { groupIndicators, indicatorName, indicatorOptionLabel } from './indicators';
 import type { LiveSource, ToggleId } from './style';
 
 export interface ChoroplethLegend {
@@ -33,10 +36,10 @@ function Swatch({ color, shape = 'dot' }: { color: string; shape?: 'dot' | 'box'
 
 /** Layer switches, the code list, the choropleth's indicator, and a legend for what is visible. */
 export function MapPanel(p: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const pal = PALETTES[p.theme];
   const s = pal.state;
-  const label = (id: string) => (t(`map.indicators.${id}`, { defaultValue: '' }) as string) || id;
+  const shown = p.choropleth ? INDICATORS.get(p.choropleth.indicator) : undefined;
   return (
     <aside className="map-panel" data-testid="map-panel">
       <section>
@@ -68,10 +71,17 @@ export function MapPanel(p: Props) {
             {t('map.indicator')}
             {p.indicators && p.indicators.indicators.length ? (
               <select value={p.indicator} onChange={(e) => p.onIndicator(e.target.value)} data-testid="map-indicator">
-                {p.indicators.indicators.map((i) => (
-                  <option key={i.id} value={i.id}>
-                    {label(i.id)}
-                  </option>
+                {groupIndicators(
+                  p.indicators.indicators.map((i) => i.id),
+                  t,
+                ).map((g) => (
+                  <optgroup key={g.label} label={g.label}>
+                    {g.codes.map((code) => (
+                      <option key={code} value={code}>
+                        {indicatorOptionLabel(code, i18n.language, t)}
+                      </option>
+                    ))}
+                  </optgroup>
                 ))}
               </select>
             ) : (
@@ -106,8 +116,13 @@ export function MapPanel(p: Props) {
         )}
         {p.toggles.choropleth && (
           <div data-testid="map-choropleth-legend">
-            <h3>{p.choropleth ? label(p.choropleth.indicator) : t('map.toggle.choropleth')}</h3>
-            {p.choropleth?.period && <p className="muted small">{t('map.period', { period: p.choropleth.period })}</p>}
+            <h3>{p.choropleth ? indicatorName(p.choropleth.indicator, i18n.language) : t('map.toggle.choropleth')}</h3>
+            {p.choropleth?.period && <p className="muted small">{t('map.period', { period: formatPeriod(p.choropleth.period, t) })}</p>}
+            {shown && p.choropleth?.rows.length ? (
+              <p className="muted small" data-testid="map-choropleth-direction">
+                {t(`map.better.${shown.direction}`)}
+              </p>
+            ) : null}
             {p.choropleth && p.choropleth.rows.length ? (
               <ul>
                 {p.choropleth.rows.map((r) => (

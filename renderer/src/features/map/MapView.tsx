@@ -3,6 +3,7 @@ import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { FeedbackLookups, MapFeature, MapIndicators, MapSelection } from '../../../../shared/contracts';
 import type { CodeList } from '../../../../shared/domain/entities';
+import { INDICATORS } from '../../../../shared/kpi/catalogue';
 import { choroplethColor, choroplethLegend, codeListVisibility, MAP_LAYER_IDS, NO_BASEMAP, PALETTES, quantileBreaks, type MapBasemapConfig, type MapTheme } from '../../../../shared/map';
 import { api, displayId } from '../../api';
 import { formatTime } from '../../shell/format';
@@ -10,6 +11,7 @@ import { useCacheQuery, useConnection, useWallState } from '../../shell/hooks';
 import { FeedbackDetail, type ActionMode } from '../feedback/FeedbackDetail';
 import { isTyping } from '../feedback/format';
 import { CameraPreview } from './CameraPreview';
+import { indicatorUnit } from './indicators';
 import { LiveLayer, type LiveLayerOptions } from './live-layer';
 import { MapPanel, type ChoroplethLegend } from './MapPanel';
 import { maplibregl, enablePmtiles, type GeoJSONSource, type MapLibreMap } from './maplibre';
@@ -254,11 +256,13 @@ export function MapView() {
     if (!current) return null;
     const values = current.values.filter((v) => v.unitId.startsWith(`${codeList}:`) && v.value !== null);
     const breaks = quantileBreaks(values.map((v) => v.value), 5);
-    const fmt = (n: number) => n.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 });
+    // Class bounds carry the catalogue's unit ("< 12,5 %", "≥ 3 ngày"; counts have none).
+    const unit = indicatorUnit(INDICATORS.get(current.id), t);
+    const fmt = (n: number) => `${n.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 })}${unit ? ` ${unit}` : ''}`;
     const periods = [...new Set(values.map((v) => v.period))].sort();
     const legend: ChoroplethLegend = { indicator: current.id, period: periods.at(-1) ?? null, rows: values.length ? choroplethLegend(theme, breaks, fmt) : [] };
     return { legend, values, breaks };
-  }, [current, codeList, theme, i18n.language]);
+  }, [current, codeList, theme, i18n.language, t]);
   useEffect(() => {
     if (!map || !map.getLayer(MAP_LAYER_IDS.communesFill)) return;
     const pal = PALETTES[theme];
