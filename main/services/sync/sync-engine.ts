@@ -144,6 +144,8 @@ export class SyncEngine {
   // pull
   private pulling: Promise<void> | null = null;
   private pullAgain = false;
+  /** A pull is under way and its last page said more are waiting. */
+  private moreToPull = false;
   private pullTimer: { handle: unknown; due: number } | null = null;
   private readonly pullBackoff: Backoff;
 
@@ -548,19 +550,29 @@ export class SyncEngine {
         const page = await this.call('GET', `/api/v1/sync/pull?since=${since}&limit=${this.opts.pullLimit}`, undefined, PullResponse);
         if (this.disposed) return null;
         const { entities } = this.repo.applyPage(page.changes, page.cursor, page.serverTime, this.now().toISOString());
+        // hasMore without progress would loop forever on a misbehaving server.
+        this.moreToPull = page.hasMore && page.cursor > since;
         this.touch(entities);
         this.emitStatusSoon();
-        // hasMore without progress would loop forever on a misbehaving server.
-        if (!page.hasMore || page.cursor <= since) break;
+        if (!this.moreToPull) break;
       }
       this.pullBackoff.reset();
       return this.opts.pullIntervalMs;
     } catch (err) {
+      this.moreToPull = false;
       const kind = err instanceof SyncRequestError ? err.kind : 'protocol';
       if (this.disposed || kind === 'session_expired' || kind === 'no_session' || kind === 'disposed') return null;
       if (!(err instanceof SyncRequestError)) this.log('error', 'pull failed', { error: (err as Error).message });
       return Math.min(this.opts.pullIntervalMs, this.pullBackoff.next());
     }
+  }
+
+  /**
+   * True while a pull is part-way through the change log (the last page said more are waiting),
+   * e.g. during an initial sync. Work that depends on the whole batch can wait for the end.
+   */
+  catchingUp(): boolean {
+    return this.moreToPull && !this.disposed;
   }
 
   // ---- live channel -------------------------------------------------------------------------
