@@ -58,6 +58,11 @@ export function openCacheDb(path: string, opts: OpenCacheOptions = {}): CacheDb 
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
+    // Statement journals in memory: every cache_rows upsert fires triggers, so SQLite keeps a
+    // statement journal (a page image per touched page) for it; in a temp file that was ~3.6 GB of
+    // write() calls for a first pull of 100k cases (36 KB per row), now ~0.2 GB. Temp tables and
+    // CREATE INDEX sorts (the queue's bulk fold) stay in memory too: a few MB at 100k cases.
+    sqlite.pragma('temp_store = MEMORY');
     const version = migrate(sqlite, path, opts.targetVersion, opts.migrations ?? MIGRATIONS);
     const db = sqlite;
     return { path, sqlite: db, orm: drizzle(db, { schema }), version, close: () => db.open && db.close() };
