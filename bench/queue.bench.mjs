@@ -10,7 +10,11 @@
 //  - domRows: rows in the DOM with the list scrolled to the middle of 100k (virtualized)
 //  - intakeToWallMsP95: a citizen POSTs /open311/v2/requests.json → the case is painted in the wall
 //    variant's "newest" column (page clock; both on this machine), BENCH_INTAKES samples
-// Also: initialPullMs (login → 100k cases cached and the queue folded in), for the record.
+//  - initialPull100kMs: a first pull of BENCH_CASES (100k) cases into an empty desktop cache: login →
+//    every case cached AND the queue answers a query with all of them (what an operator waits for on a
+//    new machine); the load average at its start is recorded with it. No goal (for the record; the sync
+//    design's ≤ 5 s is bench:sync's mixed rows). Also its two parts: initialPullMs (login → the cache
+//    counts every case) and initialPullAndQueueMs (= initialPull100kMs, the name kept for old results).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -98,6 +102,7 @@ try {
   const h = await host.ready;
 
   // 0. first pull: login → every case cached and the queue folded in (a query answers the total)
+  const pullLoad = round(loadavg()[0], 2);
   const t0 = performance.now();
   await hostCall(h, 'sync:login', { username: USER.username, password: USER.password });
   // (the cache counts only: a feedback query would fold the queue early, in the pull's way)
@@ -111,7 +116,9 @@ try {
   const q = await hostCall(h, 'feedback:query', { filters: {}, offset: 0, limit: 1 });
   if (q.total < CASES) throw new Error(`the queue holds ${q.total} cases`);
   out.initialPullAndQueueMs = round(performance.now() - t0, 0);
-  log(`initial pull: ${out.initialPullMs} ms; queue ready: ${out.initialPullAndQueueMs} ms`);
+  out.initialPull100kMs = out.initialPullAndQueueMs;
+  out.initialPullLoadAverage1m = pullLoad;
+  log(`initial pull: ${out.initialPullMs} ms; queue ready: ${out.initialPull100kMs} ms (load average ${pullLoad} at the start)`);
 
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--disable-gpu-compositing'] });
   const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'vi-VN' });

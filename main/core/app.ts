@@ -81,6 +81,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     enqueue: (name, args) => central.enqueueCommand(name, args),
     log: opts.log,
     onCacheChanged: (fn) => bus.subscribe((channel, payload) => channel === dataContract.onChanged.channel && fn((payload as { entities: string[] }).entities)),
+    syncCatchingUp: () => central.syncCatchingUp(),
     mediaDir: join(opts.dataDir, 'feedback-media'),
     serverAuth: () => central.serverAuth(),
     retryRejected: (mutationId) => void central.retryRejected(mutationId),

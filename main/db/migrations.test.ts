@@ -22,7 +22,36 @@ describe('openCacheDb', () => {
     expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.sqlite.pragma('temp_store', { simple: true })).toBe(2); // MEMORY: statement journals of trigger-firing upserts
     db.close();
+  });
+
+  it('a new cache keeps a ~1.3 KB feedback row in its leaf page (a 4 KiB cache, kept as it is, spills each into an overflow page)', () => {
+    const row = JSON.stringify({ id: 'c', title: 'Sạt lở taluy dương lấp nửa mặt đường'.repeat(8), description: 'Người dân phản ánh tình trạng kéo dài, đề nghị cơ quan chức năng kiểm tra xử lý.'.repeat(8) });
+    expect(Buffer.byteLength(row)).toBeGreaterThan(1200);
+    const fill = (db: ReturnType<typeof openCacheDb>) => {
+      const put = db.sqlite.prepare(`INSERT INTO cache_rows (entity, id, data, seq) VALUES ('feedback_case', ?, ?, ?)`);
+      db.sqlite.transaction(() => {
+        for (let i = 0; i < 200; i++) put.run(`c${i}`, row, i + 1);
+      })();
+      return db.sqlite.prepare(`SELECT count(*) FROM dbstat WHERE name = 'cache_rows' AND pagetype = 'overflow'`).pluck().get() as number;
+    };
+    const db = openCacheDb(join(dir, 'cache.db'));
+    expect(db.sqlite.pragma('page_size', { simple: true })).toBe(8192);
+    expect(fill(db)).toBe(0);
+    db.close();
+
+    // A cache created before (4 KiB pages) opens unchanged, and shows what the bigger page avoids.
+    const oldFile = join(dir, 'old.db');
+    const old = new Database(oldFile);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.close();
+    const reopened = openCacheDb(oldFile);
+    expect(reopened.sqlite.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.version).toBe(LATEST_VERSION);
+    expect(fill(reopened)).toBe(200);
+    reopened.close();
   });
 
   it('matches the drizzle schema column for column (migrations and schema.ts cannot drift)', () => {

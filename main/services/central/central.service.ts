@@ -203,6 +203,11 @@ export class CentralService {
     return this.serverUrl && token ? { url: this.serverUrl, token } : null;
   }
 
+  /** The sync engine is part-way through a pull with more pages waiting (SyncEngine.catchingUp). */
+  syncCatchingUp(): boolean {
+    return this.engine?.catchingUp() ?? false;
+  }
+
   cacheConnection(): CacheDb['sqlite'] | null {
     return this.db?.sqlite ?? null;
   }

@@ -13,7 +13,7 @@ import { FeedbackMedia } from './media';
 import type { Logger } from '../../core/dispatcher';
 import { CE, CE_AT, CE_CASE, ftsQuery, LEVEL_RANK, placeholders, Q, searchTokens, sqlString } from './feedback.sql';
 import { matchesTokens } from './fold';
-import { flushAll, flushChunk, hasDirty } from './queue-index';
+import { flushAll, flushStep, type FoldOptions, hasDirty } from './queue-index';
 import { HANDLE_STATUSES, LEVELS, phaseOf, SlaIndex, type Thresholds } from './sla-index';
 import { allowedStatusChanges, canAssign, SERVER_STATUSES, statusRank, workflowState } from './status-map';
 
@@ -38,6 +38,15 @@ export interface FeedbackServiceDeps {
    * queue in the background, chunk by chunk, instead of on the next read. Returns an unsubscribe.
    */
   onCacheChanged?: (listener: (entities: readonly string[]) => void) => () => void;
+  /**
+   * True while the sync engine is part-way through a pull with more pages waiting (an initial sync):
+   * the background fold then waits for the last page and folds the whole backlog at once (folding
+   * after every page re-touched the whole queue each time). Reads still fold first, so they are
+   * never stale.
+   */
+  syncCatchingUp?: () => boolean;
+  /** Queue fold sizes (tests); defaults in queue-index.ts. */
+  fold?: FoldOptions;
   /** Folder for answer photos kept on this machine (offline); without it photos cannot be attached. */
   mediaDir?: string;
   /** The central server and a session token, when the app has one (photo upload/download). */
@@ -92,6 +101,7 @@ export class FeedbackService {
 
   private readonly off: (() => void) | null;
   private flushTimer: ReturnType<typeof setImmediate> | null = null;
+  private deferTimer: ReturnType<typeof setTimeout> | null = null;
   readonly media: FeedbackMedia | null;
   private readonly routing: RoutingRulesClient;
 
@@ -114,18 +124,31 @@ export class FeedbackService {
     this.media?.dispose();
     this.off?.();
     if (this.flushTimer) clearImmediate(this.flushTimer);
+    if (this.deferTimer) clearTimeout(this.deferTimer);
     this.flushTimer = null;
+    this.deferTimer = null;
   }
 
-  /** Background fold of dirty cases: one chunk per turn of the event loop, so calls interleave. */
+  /**
+   * Background fold of dirty cases: one step per turn of the event loop (a chunk, or the whole
+   * backlog in bulk when it is big), so calls interleave. While the sync engine still has pages to
+   * pull it waits (checking again every 250 ms).
+   */
   private scheduleFlush(): void {
-    if (this.flushTimer) return;
+    if (this.flushTimer || this.deferTimer) return;
+    if (this.deps.syncCatchingUp?.()) {
+      this.deferTimer = setTimeout(() => {
+        this.deferTimer = null;
+        this.scheduleFlush();
+      }, 250);
+      return;
+    }
     this.flushTimer = setImmediate(() => {
       this.flushTimer = null;
       const db = this.deps.db();
       if (!db || !db.open) return;
       try {
-        if (flushChunk(db) > 0 && hasDirty(db)) this.scheduleFlush();
+        if (flushStep(db, this.deps.fold) > 0 && hasDirty(db)) this.scheduleFlush();
       } catch (e) {
         this.deps.log?.('warn', 'feedback queue flush failed', { error: (e as Error).message });
       }
@@ -717,7 +740,7 @@ export class FeedbackService {
   private requireDb(): Database.Database {
     const db = this.deps.db();
     if (!db) throw new IocError('unavailable', 'The local cache is not open');
-    flushAll(db);
+    flushAll(db, this.deps.fold);
     return db;
   }
 }
