@@ -150,7 +150,11 @@ export class LiveLayer {
       this.features.set(f.id, f);
       const moved = !prev || prev.lon !== f.lon || prev.lat !== f.lat;
       const changed = moved ? [] : this.drawnKeysChanged(prev.props, f.props);
-      if (!moved && !changed.length) return; // nothing the map draws changed
+      if (!moved && !changed.length) {
+        // Nothing the map draws changed; the overlay's copy must still be this version (consolidate matches by identity).
+        if (this.recent.has(f.id)) this.recent.set(f.id, f);
+        return;
+      }
       if (ov && (moved || this.recent.has(f.id) || this.dirty.has(f.id) || !changed.every((k) => this.stateKeys.has(k) && k in f.props))) {
         // Drawn by the overlay until the next consolidation (the clustered copy, if any, hidden).
         this.dirty.add(f.id);
