@@ -12,8 +12,23 @@ import { LoginView } from './LoginView';
 import { StandbyBanner } from './StandbyBanner';
 import { StatusBar } from './StatusBar';
 
-// MapLibre is a megabyte of code: only pages that show the map load it.
-const MapView = lazy(() => import('../features/map/MapView').then((m) => ({ default: m.MapView })));
+// MapLibre is a megabyte of code: it is not in the first paint of any page. A wall display may be
+// switched to the map at any moment, so its page fetches and compiles the chunk once it is idle
+// (the switch is then immediate: the operator's "display follows within 1 s").
+const loadMapView = () => import('../features/map/MapView');
+const MapView = lazy(() => loadMapView().then((m) => ({ default: m.MapView })));
+function useWarmMapChunk(enabled: boolean) {
+  useEffect(() => {
+    if (!enabled) return;
+    const warm = () => void loadMapView().catch(() => {}); // a failure shows when the view is opened
+    if (typeof requestIdleCallback === 'function') {
+      const h = requestIdleCallback(warm, { timeout: 5000 });
+      return () => cancelIdleCallback(h);
+    }
+    const h = setTimeout(warm, 2000);
+    return () => clearTimeout(h);
+  }, [enabled]);
+}
 
 /** `?view=` pins a page to one view (an operator's laptop); otherwise the wall profile decides. */
 const pinned = new URLSearchParams(location.search).get('view');
@@ -28,6 +43,7 @@ export function App() {
 
   const resolved = displayId ? wall?.resolved.find((r) => r.displayId === displayId) : undefined;
   const view: ViewId | null = pinnedView ?? (displayId ? (resolved?.view ?? null) : wall ? 'console' : null);
+  useWarmMapChunk(!!displayId && !pinnedView && view !== null && view !== 'map');
 
   useEffect(() => {
     if (!view) return;
