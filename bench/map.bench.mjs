@@ -82,6 +82,28 @@ try {
         map.removeSource('bench');
       },
       idle: () => new Promise((r) => { map.once('idle', r); map.triggerRepaint(); }),
+      /**
+       * Start the clocks of one measured interval: main-thread and GPU-process CPU, MapLibre frames,
+       * and main-thread long tasks (> 50 ms, including time blocked waiting for the GPU process).
+       * `stop()` gives the differences.
+       */
+      async watch() {
+        const long = [];
+        const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
+        obs.observe({ type: 'longtask' });
+        let frames = 0;
+        const onRender = () => frames++;
+        map.on('render', onRender);
+        const c0 = await window.__cpu();
+        return {
+          async stop() {
+            const c1 = await window.__cpu();
+            map.off('render', onRender);
+            obs.disconnect();
+            return { cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu, frames, longTasks: long.reduce((a, x) => a + x, 0), longest: Math.max(0, ...long) };
+          },
+        };
+      },
       // Quiet: the bench source loaded and no frame drawn for SETTLE_MS (does not force a frame).
       SETTLE_MS: 150,
       settle: () => new Promise((r) => {
@@ -227,18 +249,10 @@ try {
     const r = await page.evaluate(async (d) => {
       const b = window.__bench;
       b.renderMs = 0;
-      const map = window.__iocMap.map;
-      // Long tasks on the main thread (> 50 ms, including time blocked waiting for the GPU process).
-      const long = [];
-      const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
-      obs.observe({ type: 'longtask' });
-      let frames = 0;
-      const onRender = () => frames++;
-      map.on('render', onRender);
       const layer = b.layer;
       const updates = layer.stats.updateData;
       const draws = layer.stats.overlayDraws;
-      const c0 = await window.__cpu();
+      const w = await b.watch();
       const t0 = performance.now();
       const res = layer.apply(d);
       const sync = performance.now() - t0;
@@ -246,17 +260,15 @@ try {
       while (layer.pending) await new Promise((r) => setTimeout(r, 20));
       await b.settle();
       const idle = performance.now() - t0 - b.SETTLE_MS;
-      const c1 = await window.__cpu();
+      const m = await w.stop();
       const windowMs = performance.now() - t0;
-      map.off('render', onRender);
-      obs.disconnect();
       // The app's own background work over a window as long, with no change (the header clock,
       // sync polling, React): subtracted to give what the batch itself cost the main thread.
       const i0 = await window.__cpu();
       await new Promise((r) => setTimeout(r, windowMs));
       const i1 = await window.__cpu();
       const baseline = i1.main - i0.main;
-      return { res, sync, idle, baseline, render: b.renderMs, cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu, frames, longTasks: long.reduce((a, x) => a + x, 0), longest: Math.max(0, ...long), updateData: layer.stats.updateData - updates, overlayDraws: layer.stats.overlayDraws - draws, overlaySize: b.overlay.size };
+      return { res, sync, idle, baseline, render: b.renderMs, ...m, updateData: layer.stats.updateData - updates, overlayDraws: layer.stats.overlayDraws - draws, overlaySize: b.overlay.size };
     }, diff);
     const after = await taskMs();
     if (profile) {
@@ -290,23 +302,13 @@ try {
     if ((i + 1) % 5 === 0) {
       const c = await page.evaluate(async () => {
         const b = window.__bench;
-        const map = window.__iocMap.map;
-        const long = [];
-        const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
-        obs.observe({ type: 'longtask' });
-        let frames = 0;
-        const onRender = () => frames++;
-        map.on('render', onRender);
         const size = b.overlay.size;
-        const c0 = await window.__cpu();
+        const w = await b.watch();
         const t0 = performance.now();
         await b.layer.consolidate();
         await b.settle();
         const wall = performance.now() - t0 - b.SETTLE_MS;
-        const c1 = await window.__cpu();
-        map.off('render', onRender);
-        obs.disconnect();
-        return { size, after: b.overlay.size, cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu, wall, frames, longTasks: long.reduce((a, x) => a + x, 0) };
+        return { size, after: b.overlay.size, wall, ...(await w.stop()) };
       });
       if (c.after !== 0) throw new Error(`consolidation left ${c.after} points in the overlay`);
       consolidations.push(c);
@@ -334,15 +336,10 @@ try {
     await b.settle();
     const out = [];
     for (let i = 0; i < 5; i++) {
-      const long = [];
-      const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
-      obs.observe({ type: 'longtask' });
-      const c0 = await window.__cpu();
+      const w = await b.watch();
       map.triggerRepaint();
       await b.settle();
-      const c1 = await window.__cpu();
-      obs.disconnect();
-      out.push({ cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu, longTasks: long.reduce((a, x) => a + x, 0) });
+      out.push(await w.stop());
     }
     for (const [id, v] of layers) map.setLayoutProperty(id, 'visibility', v);
     await b.settle();
