@@ -70,13 +70,12 @@ try {
         for (const l of map.getStyle().layers.filter((x) => x.source === 'cases' && x.id !== 'cases-heat')) map.addLayer({ ...l, id: `bench-${l.id}`, source: 'bench', layout: { ...l.layout, visibility: 'visible' } });
         // The app's cases layer (same options: state keys, data keys, overlay custom layer above the
         // points); consolidation only when the bench asks, so it is timed on its own.
-        const ids = map.getStyle().layers.map((l) => l.id);
-        const { layer, overlay } = window.__iocMap.casesCopy('bench', ids[ids.indexOf('bench-cases-points') + 1], 3_600_000);
+        const { layer, overlay } = window.__iocMap.casesCopy('bench', 'bench-cases-points', 3_600_000);
         window.__bench.layer = layer;
         window.__bench.overlay = overlay;
       },
       removeSource() {
-        window.__bench.layer.dispose();
+        window.__bench.layer.cancel();
         map.removeLayer('bench-overlay');
         for (const l of map.getStyle().layers.filter((x) => x.source === 'bench')) map.removeLayer(l.id);
         map.removeSource('bench');

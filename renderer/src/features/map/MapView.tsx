@@ -40,14 +40,15 @@ import './map.css';
 const DISTRICT_BOUNDS: [[number, number], [number, number]] = [[107.9454, 15.11828], [108.46912, 15.43621]];
 const DISTRICT_CENTER: [number, number] = [(DISTRICT_BOUNDS[0][0] + DISTRICT_BOUNDS[1][0]) / 2, (DISTRICT_BOUNDS[0][1] + DISTRICT_BOUNDS[1][1]) / 2];
 
-/** (Re)add the cases overlay custom layer right above `cases-points` (after every style load). */
-function addCasesOverlay(m: MapLibreMap, theme: MapTheme, recent: Iterable<MapFeature>): PointsOverlay {
-  const overlay = casesOverlay(theme, DISTRICT_CENTER);
+/**
+ * (Re)add a cases overlay custom layer right above a points layer (the app's: `cases-points`, after
+ * every style load; the benchmark's copy: its own). Empty: the LiveLayer fills it.
+ */
+function addCasesOverlay(m: MapLibreMap, theme: MapTheme, pointsLayer = 'cases-points', id = CASES_OVERLAY_ID): PointsOverlay {
+  const overlay = casesOverlay(theme, DISTRICT_CENTER, id);
   const ids = m.getStyle().layers.map((l) => l.id);
-  const above = ids[ids.indexOf('cases-points') + 1];
-  if (m.getLayer(CASES_OVERLAY_ID)) m.removeLayer(CASES_OVERLAY_ID);
-  m.addLayer(overlay, above);
-  overlay.setPoints([...recent].map((f) => caseOverlayPoint(f, theme)));
+  if (m.getLayer(id)) m.removeLayer(id);
+  m.addLayer(overlay, ids[ids.indexOf(pointsLayer) + 1]);
   return overlay;
 }
 const PAN_PX = 160;
@@ -77,8 +78,8 @@ declare global {
       maplibregl: typeof maplibregl;
       LiveLayer: typeof LiveLayer;
       overlay: () => PointsOverlay | null;
-      /** A copy of the cases layer on another source (benchmarks): the app's options and its own overlay above `beforeId`. */
-      casesCopy: (sourceId: string, beforeId: string | undefined, consolidateMs: number) => { layer: LiveLayer; overlay: PointsOverlay };
+      /** A copy of the cases layer on another source (benchmarks): the app's options and its own overlay above `pointsLayer`. */
+      casesCopy: (sourceId: string, pointsLayer: string, consolidateMs: number) => { layer: LiveLayer; overlay: PointsOverlay };
     };
   }
 }
@@ -127,7 +128,7 @@ export function MapView() {
       ) as Record<LiveSource, LiveLayer>,
     [map],
   );
-  useEffect(() => () => Object.values(layers).forEach((l) => l.dispose()), [layers]);
+  useEffect(() => () => Object.values(layers).forEach((l) => l.cancel()), [layers]);
   const indicators = useCacheQuery<MapIndicators>(() => api.map.getIndicators(), ['indicator_value']);
   const lookups = useCacheQuery<FeedbackLookups>(() => api.feedback.lookups(), ['feedback_case', 'admin_unit', 'agency']);
 
@@ -158,7 +159,7 @@ export function MapView() {
     m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     m.on('load', () => {
-      overlayRef.current = addCasesOverlay(m, themeRef.current, []);
+      overlayRef.current = addCasesOverlay(m, themeRef.current);
       setMap(m);
     });
     m.on('error', (e) => console.warn('[map]', e.error?.message ?? e));
@@ -178,7 +179,7 @@ export function MapView() {
     map.setStyle(buildStyle(theme, i18n.language === 'en' ? 'en' : 'vi', basemap ?? NO_BASEMAP), { diff: false });
     themeRef.current = theme;
     map.once('style.load', () => {
-      overlayRef.current = addCasesOverlay(map, theme, []);
+      overlayRef.current = addCasesOverlay(map, theme);
       for (const s of LIVE_SOURCES) layers[s].load({ rev: layers[s].rev, features: [...layers[s].features.values()] });
       setStyleRev((r) => r + 1);
     });
@@ -222,9 +223,8 @@ export function MapView() {
         maplibregl,
         LiveLayer,
         overlay: () => overlayRef.current,
-        casesCopy: (sourceId, beforeId, consolidateMs) => {
-          const overlay = casesOverlay(themeRef.current, DISTRICT_CENTER, `${sourceId}-overlay`);
-          map.addLayer(overlay, beforeId);
+        casesCopy: (sourceId, pointsLayer, consolidateMs) => {
+          const overlay = addCasesOverlay(map, themeRef.current, pointsLayer, `${sourceId}-overlay`);
           const layer = new LiveLayer(() => map.getSource<GeoJSONSource>(sourceId), liveLayerOptions('cases', () => overlay, () => themeRef.current, consolidateMs));
           return { layer, overlay };
         },
@@ -342,13 +342,13 @@ export function MapView() {
       setPopup({ kind: 'facility', feature: f });
       select('facility', f.id);
     };
-    const onCase = (e: maplibregl.MapLayerMouseEvent) => {
-      const f = featureOf('cases', e);
+    const showCase = (f: MapFeature | null | undefined) => {
       if (!f) return;
       setOpenCase(f.id);
       setCaseAction(null);
       select('case', f.id);
     };
+    const onCase = (e: maplibregl.MapLayerMouseEvent) => showCase(featureOf('cases', e));
     const onCluster = (e: maplibregl.MapLayerMouseEvent) => {
       if (pickOverlay(e)) return;
       const feature = e.features?.[0];
@@ -371,11 +371,7 @@ export function MapView() {
     const plain = () => (map.getCanvas().style.cursor = '');
     const onOverlayClick = (e: maplibregl.MapMouseEvent) => {
       const hit = pickOverlay(e);
-      const f = hit ? layers.cases.features.get(hit.id) : undefined;
-      if (!f) return;
-      setOpenCase(f.id);
-      setCaseAction(null);
-      select('case', f.id);
+      showCase(hit && layers.cases.features.get(hit.id));
     };
     let overOverlay = false;
     const onOverlayHover = (e: maplibregl.MapMouseEvent) => {

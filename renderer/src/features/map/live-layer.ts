@@ -229,17 +229,12 @@ export class LiveLayer {
     return this.consolidating;
   }
 
-  /** Stop a waiting flush (the layer is being dropped or reloaded). */
+  /** Stop a waiting flush or consolidation timer (the layer is being dropped or reloaded). */
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.consolidateTimer) clearTimeout(this.consolidateTimer);
     this.consolidateTimer = null;
-  }
-
-  /** Drop every timer (the view goes away). */
-  dispose(): void {
-    this.cancel();
   }
 
   /** Changed keys among what the map draws (all keys when no `dataKeys` were given). */

@@ -40,11 +40,13 @@ const CASE_RADIUS = { urgent: 9, normal: 7 };
 const CASE_STROKE = 2;
 const CASE_DONE_OPACITY = 0.55;
 
+/** A case's SLA state → the palette's state colour (anything else: idle). Read by the paint and the overlay. */
+const SLA_STATE = { overdue: 'bad', dueSoon: 'warn', ok: 'ok' } as const;
+
 /** A case as the overlay draws it: the same colour, size and stroke as `cases-points`. */
 export function caseOverlayPoint(f: MapFeature, theme: MapTheme): OverlayPoint {
-  const s = PALETTES[theme].state;
   const sla = f.props.sla;
-  const color = sla === 'overdue' ? s.bad : sla === 'dueSoon' ? s.warn : sla === 'ok' ? s.ok : s.idle;
+  const color = PALETTES[theme].state[SLA_STATE[sla as keyof typeof SLA_STATE] ?? 'idle'];
   return { id: f.id, lon: f.lon, lat: f.lat, color: parseColor(color, sla === 'done' ? CASE_DONE_OPACITY : 1), radius: f.props.level === 'urgent' ? CASE_RADIUS.urgent : CASE_RADIUS.normal };
 }
 
@@ -79,7 +81,7 @@ export function buildStyle(theme: MapTheme, lang: 'vi' | 'en' = 'vi', basemap: M
   // State keys (LIVE_STATE_KEYS) are read from feature state first: a live state change is a
   // setFeatureState (no re-cluster, no tile reload); the data value is the fallback.
   const st = (k: string): ExpressionSpecification => ['coalesce', ['feature-state', k], ['get', k]];
-  const slaColor: ExpressionSpecification = ['match', st('sla'), 'overdue', s.bad, 'dueSoon', s.warn, 'ok', s.ok, s.idle];
+  const slaColor = ['match', st('sla'), ...Object.entries(SLA_STATE).flatMap(([k, v]) => [k, s[v]]), s.idle] as ExpressionSpecification;
   const camColor: ExpressionSpecification = ['match', st('state'), 'live', s.ok, 'starting', s.accent, 'reconnecting', s.warn, 'failed', s.bad, 'disabled', '#4a5263', s.idle];
   const waterColor: ExpressionSpecification = ['match', st('band'), 0, p.water.normal, 1, p.water.bd1, 2, p.water.bd2, 3, p.water.bd3, s.idle];
   const liveLayers: LayerSpecification[] = [
