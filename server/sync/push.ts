@@ -9,7 +9,8 @@ import { isTransientDbError } from '../db/client';
 import { DEFAULT_FEEDBACK_CONFIG, type FeedbackConfig } from '../feedback/case-model';
 import { appliedMutations, clientProgress } from '../db/schema';
 import type { Logger } from '../log';
-import { CommandRejected, commandTarget, HANDLERS } from './commands/handlers';
+import { CommandRejected, commandReads, commandTarget, HANDLERS } from './commands/handlers';
+import type { Entity } from '../../shared/domain/entities';
 import { withWriteTx, type WriteContext, type Writer } from './writer';
 
 /** Test seams to simulate a crash (throw) at a given point of a push transaction. */
@@ -117,6 +118,19 @@ export class PushService {
       let stop: string | null = null;
       let executed = false;
       const now = this.now();
+      if (!forced) {
+        // The rows the new commands will read, in one query per entity instead of one per command.
+        const reads = new Map<Entity, string[]>();
+        for (const m of ms) {
+          if (known.has(m.id)) continue;
+          for (const [entity, id] of commandReads(m.name, m.args)) {
+            const ids = reads.get(entity);
+            if (ids) ids.push(id);
+            else reads.set(entity, [id]);
+          }
+        }
+        for (const [entity, ids] of reads) await w.prefetch(entity, ids);
+      }
 
       for (let i = 0; i < ms.length; i++) {
         const m = ms[i];
@@ -191,7 +205,7 @@ export class PushService {
       for (let i = 0; i < audits.length; i += INSERT_CHUNK) await auditMany(w.tx, audits.slice(i, i + INSERT_CHUNK));
       if (executed) await this.hooks.beforeBatchCommit?.(ms);
       return results;
-    });
+    }, { deferWrites: true });
   }
 
   /** Validation, permission, then the effects in a savepoint (a rejection or a failure undoes them). */

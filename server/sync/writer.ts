@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Entity } from '../../shared/domain/entities';
 import type { Database, Executor, Tx } from '../db/client';
-import { ENTITY_TABLES, type EntityRow, toEntity, toRow, upsertSet } from '../db/entity-tables';
+import { ENTITY_TABLES, type EntityRow, storedForm, toEntity, toRow, upsertSet } from '../db/entity-tables';
 import { changeLog } from '../db/schema';
 import type { ChangeFeed } from './change-feed';
 
@@ -20,7 +20,19 @@ export interface WriteContext {
   feed: ChangeFeed;
 }
 
+export interface WriteOptions {
+  /**
+   * Defer entity writes (a push batch): upsert() writes nothing yet when it can tell exactly what
+   * the database will store (storedForm: every column given, plain types); flush() writes the
+   * batch's rows in multi-row INSERTs (the last version of each row), and a step opens its
+   * savepoint only when it sends a statement. Code on such a writer reads and writes synced rows
+   * through read()/prefetch()/upsert() only: `tx` refuses while deferred rows are unwritten.
+   */
+  deferWrites?: boolean;
+}
+
 export interface Writer {
+  /** The transaction, for tables outside the synced entities (see WriteOptions.deferWrites). */
   readonly tx: Tx;
   /**
    * Insert or replace whole rows; appends one change per row; returns the rows as synced. The
@@ -42,9 +54,11 @@ export interface Writer {
    * else can have changed it meanwhile. A rolled-back step or savepoint forgets everything.
    */
   read(entity: Entity, id: string): Promise<EntityRow | null>;
+  /** Reads these rows into read()'s memory in one query (those not there yet). */
+  prefetch(entity: Entity, ids: readonly string[]): Promise<void>;
   /** Number of change-log rows appended so far in this transaction (written or buffered). */
   readonly changes: number;
-  /** Write the buffered change-log rows. */
+  /** Write the deferred entity rows and the buffered change-log rows. */
   flush(): Promise<void>;
   /** Seq of the n-th change (0-based) appended in this transaction; only after flush(). */
   seqOf(n: number): number;
@@ -66,6 +80,12 @@ interface WriterState {
   inStep: boolean;
   /** Rows read or written in this transaction, by entity + id (see Writer.read). */
   rows: Map<string, EntityRow | null>;
+  defer: boolean;
+  /** Deferred entity rows (insert values), in write order; pending[0..written) are in the database. */
+  pending: Array<{ entity: Entity; values: Record<string, unknown> }>;
+  written: number;
+  /** The current step (deferWrites): its savepoint is open, where it began, what it changed in `rows`. */
+  step: { open: boolean; entries: number; pending: number; undo: Map<string, EntityRow | null | undefined> } | null;
 }
 
 const STEP = 'ioc_step';
@@ -101,9 +121,74 @@ async function flushLog(tx: Tx, state: WriterState): Promise<void> {
   }
 }
 
+/** Writes pending[written..upTo): per entity, the last version of each row, in multi-row upserts. */
+async function writePending(tx: Tx, state: WriterState, upTo = state.pending.length): Promise<void> {
+  if (state.written >= upTo) return;
+  const byEntity = new Map<Entity, Map<string, Record<string, unknown>>>();
+  for (const p of state.pending.slice(state.written, upTo)) {
+    let rows = byEntity.get(p.entity);
+    if (!rows) byEntity.set(p.entity, (rows = new Map()));
+    rows.delete(p.values.id as string); // the last version wins (one statement cannot update a row twice)
+    rows.set(p.values.id as string, p.values);
+  }
+  for (const [entity, rows] of byEntity) {
+    const table = ENTITY_TABLES[entity];
+    const all = [...rows.values()];
+    const chunk = Math.max(1, Math.min(CHUNK, Math.floor(30_000 / Object.keys(all[0]).length)));
+    for (let i = 0; i < all.length; i += chunk) {
+      await tx
+        .insert(table)
+        .values(all.slice(i, i + chunk) as never)
+        .onConflictDoUpdate({ target: table.id, set: upsertSet(entity) });
+    }
+  }
+  state.written = upTo;
+}
+
+function remember(state: WriterState, key: string, row: EntityRow | null): void {
+  if (state.step && !state.step.undo.has(key)) state.step.undo.set(key, state.rows.get(key));
+  state.rows.set(key, row);
+}
+
+/**
+ * Before a statement of a deferred writer: inside a step, the deferred rows of the steps before it
+ * are written and its savepoint opened (once); then the step's own deferred rows are written, so
+ * the statement sees every row written so far.
+ */
+async function ready(tx: Tx, state: WriterState): Promise<void> {
+  if (!state.defer) return;
+  const step = state.step;
+  if (step && !step.open) {
+    await writePending(tx, state, step.pending);
+    await control(tx, state.stepSavepoint ? [`RELEASE SAVEPOINT ${STEP}`, `SAVEPOINT ${STEP}`] : [`SAVEPOINT ${STEP}`]);
+    state.stepSavepoint = true;
+    step.open = true;
+  }
+  await writePending(tx, state);
+}
+
 function makeWriter(tx: Tx, state: WriterState): Writer {
+  /** Upsert with RETURNING: the rows as the database stored them. */
+  const writeNow = async (entity: Entity, values: Array<Record<string, unknown>>): Promise<EntityRow[]> => {
+    const table = ENTITY_TABLES[entity];
+    const out: EntityRow[] = [];
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const written = (await tx
+        .insert(table)
+        .values(values.slice(i, i + CHUNK) as never)
+        .onConflictDoUpdate({ target: table.id, set: upsertSet(entity) })
+        .returning()) as Record<string, unknown>[];
+      out.push(...written.map(toEntity));
+    }
+    return out;
+  };
   return {
-    tx,
+    get tx() {
+      if (state.defer && (state.written < state.pending.length || (state.step && !state.step.open))) {
+        throw new Error('writer: tx used while entity writes are deferred (use read/prefetch/upsert)');
+      }
+      return tx;
+    },
     get changes() {
       return state.entries.length;
     },
@@ -115,63 +200,91 @@ function makeWriter(tx: Tx, state: WriterState): Writer {
       if (seq === null) throw new Error(`change ${n} has no seq yet (flush first)`);
       return seq;
     },
-    flush: () => flushLog(tx, state),
+    async flush() {
+      await ready(tx, state);
+      await flushLog(tx, state);
+    },
     async read(entity, id) {
       const key = `${entity}\u0000${id}`;
       let row = state.rows.get(key);
       if (row === undefined) {
+        await ready(tx, state);
         row = await readEntity(tx, entity, id);
-        state.rows.set(key, row);
+        remember(state, key, row);
       }
       return row && { ...row };
     },
-    async upsert(entity, rows) {
+    async prefetch(entity, ids) {
+      const missing = [...new Set(ids)].filter((id) => !state.rows.has(`${entity}\u0000${id}`));
+      if (!missing.length) return;
+      await ready(tx, state);
       const table = ENTITY_TABLES[entity];
-      const out: EntityRow[] = [];
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        const values = rows.slice(i, i + CHUNK).map((r) => toRow(entity, r));
-        const written = (await tx
-          .insert(table)
-          .values(values as never)
-          .onConflictDoUpdate({ target: table.id, set: upsertSet(entity) })
-          .returning()) as Record<string, unknown>[];
-        const synced = written.map(toEntity);
-        for (const d of synced) {
-          state.entries.push({ row: { entity, entityId: d.id, op: 'upsert', data: d }, seq: null });
-          state.rows.set(`${entity}\u0000${d.id}`, { ...d });
-        }
-        out.push(...synced);
+      for (let i = 0; i < missing.length; i += 1000) {
+        const part = missing.slice(i, i + 1000);
+        const found = new Map(((await tx.select().from(table).where(inArray(table.id, part))) as Record<string, unknown>[]).map((r) => [String(r.id), toEntity(r)]));
+        for (const id of part) remember(state, `${entity}\u0000${id}`, found.get(id) ?? null);
       }
-      if (state.entries.length - state.flushed >= LOG_BUFFER) await flushLog(tx, state);
-      return out;
+    },
+    async upsert(entity, rows) {
+      const values = rows.map((r) => toRow(entity, r));
+      let synced: EntityRow[];
+      const stored = state.defer ? values.map((v) => storedForm(entity, v)) : [];
+      if (state.defer && stored.every((r) => r !== null)) {
+        synced = stored as EntityRow[];
+        // Written from the logged row itself: the change log and the table cannot differ.
+        for (const d of synced) state.pending.push({ entity, values: toRow(entity, d) });
+      } else {
+        await ready(tx, state);
+        synced = await writeNow(entity, values);
+      }
+      for (const d of synced) {
+        state.entries.push({ row: { entity, entityId: d.id, op: 'upsert', data: d }, seq: null });
+        remember(state, `${entity}\u0000${d.id}`, { ...d });
+      }
+      if (!state.defer && state.entries.length - state.flushed >= LOG_BUFFER) await flushLog(tx, state);
+      return synced.map((d) => ({ ...d }));
     },
     async step(fn) {
       if (state.inStep) throw new Error('writer steps do not nest');
-      await control(tx, state.stepSavepoint ? [`RELEASE SAVEPOINT ${STEP}`, `SAVEPOINT ${STEP}`] : [`SAVEPOINT ${STEP}`]);
-      state.stepSavepoint = true;
+      // Deferred: the savepoint waits for the step's first statement (ready()); most steps send none.
+      if (!state.defer) {
+        await control(tx, state.stepSavepoint ? [`RELEASE SAVEPOINT ${STEP}`, `SAVEPOINT ${STEP}`] : [`SAVEPOINT ${STEP}`]);
+        state.stepSavepoint = true;
+      }
       state.inStep = true;
-      const before = state.entries.length;
+      const step = { open: !state.defer, entries: state.entries.length, pending: state.pending.length, undo: new Map<string, EntityRow | null | undefined>() };
+      state.step = step;
       try {
         return await fn();
       } catch (err) {
         // If even the rollback fails, the transaction is unusable: that error (e.g. connection lost) decides.
-        await control(tx, [`ROLLBACK TO SAVEPOINT ${STEP}`]);
-        state.entries.length = before;
-        state.flushed = Math.min(state.flushed, before);
-        state.rows.clear();
+        if (step.open) await control(tx, [`ROLLBACK TO SAVEPOINT ${STEP}`]);
+        state.entries.length = step.entries;
+        state.flushed = Math.min(state.flushed, step.entries);
+        state.pending.length = step.pending;
+        state.written = Math.min(state.written, step.pending);
+        // What the step read or wrote is forgotten: the rows are as they were before it.
+        for (const [key, row] of step.undo) {
+          if (row === undefined) state.rows.delete(key);
+          else state.rows.set(key, row);
+        }
         throw err;
       } finally {
         state.inStep = false;
+        state.step = null;
       }
     },
     async savepoint(fn) {
-      const before = state.entries.length;
+      await ready(tx, state);
+      const before = { entries: state.entries.length, pending: state.pending.length };
       try {
         return await tx.transaction((sp) => fn(makeWriter(sp as Tx, state)));
       } catch (err) {
         // Rolled back to the savepoint: its change-log rows are gone, written or not.
-        state.entries.length = before;
-        state.flushed = Math.min(state.flushed, before);
+        state.entries.length = before.entries;
+        state.flushed = Math.min(state.flushed, before.entries);
+        state.pending.length = before.pending;
+        state.written = Math.min(state.written, before.pending);
         state.rows.clear();
         throw err;
       }
@@ -184,8 +297,8 @@ function makeWriter(tx: Tx, state: WriterState): Writer {
  * lock first, change log flushed before COMMIT, feed notified after COMMIT (never before: a client
  * pulling early would miss rows).
  */
-export async function withWriteTx<T>(ctx: WriteContext, fn: (w: Writer) => Promise<T>): Promise<T> {
-  const state: WriterState = { entries: [], flushed: 0, stepSavepoint: false, inStep: false, rows: new Map() };
+export async function withWriteTx<T>(ctx: WriteContext, fn: (w: Writer) => Promise<T>, opts: WriteOptions = {}): Promise<T> {
+  const state: WriterState = { entries: [], flushed: 0, stepSavepoint: false, inStep: false, rows: new Map(), defer: opts.deferWrites ?? false, pending: [], written: 0, step: null };
   let lastSeq: number | null = null;
   const value = await ctx.db.orm.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${CHANGE_LOG_LOCK})`);

@@ -91,6 +91,23 @@ export const HANDLERS: { [N in CommandName]: Handler<N> } = {
   },
 };
 
+/**
+ * The rows a command will read, guessed from its raw (unvalidated) args: a push batch reads them
+ * all in one query per entity up front (Writer.prefetch). A wrong guess only costs a lookup.
+ */
+export function commandReads(name: string, args: unknown): Array<[Entity, string]> {
+  if (args === null || typeof args !== 'object') return [];
+  const a = args as Record<string, unknown>;
+  const reads: Array<[Entity, string]> = [];
+  const add = (entity: Entity, id: unknown) => typeof id === 'string' && id && reads.push([entity, id]);
+  if (name.startsWith('case.')) {
+    add('feedback_case', a.caseId);
+    add('feedback_case', a.into);
+    add('agency', a.agencyId);
+  } else if (name === 'alert.acknowledge') add('alert', a.alertId);
+  return reads;
+}
+
 /** The row a command is about, for the audit log. */
 export function commandTarget(args: Record<string, unknown>): string | null {
   const id = args.alertId ?? args.caseId;
