@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { count, eq, max } from 'drizzle-orm';
+import { count, desc, eq, gt, inArray, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Alert, FeedbackCase } from '../../shared/domain/entities';
 import { PushResponse, type Mutation } from '../../shared/sync/protocol';
@@ -217,6 +217,61 @@ describe('push', () => {
     expect(again[6]).toEqual({ ...first[6], duplicate: true });
     expect(await state()).toEqual(state0);
     expect(FeedbackCase.parse(await row('feedback_case', caseId)).noteCount).toBe(before + 3);
+  });
+
+  it('a batch over many cases: every row in the tables is exactly its last change-log row, a rejected command leaves no trace', async () => {
+    const o = new Outbox();
+    const cases = (await h.server.db.orm.select({ id: feedbackCases.id }).from(feedbackCases).where(eq(feedbackCases.status, 'received')).orderBy(desc(feedbackCases.id)).limit(4)).map((c) => c.id).sort();
+    expect(cases).toHaveLength(4);
+    const start = (await state()).seq!;
+    const notesBefore = new Map<string, number>();
+    for (const id of cases) notesBefore.set(id, FeedbackCase.parse(await row('feedback_case', id)).noteCount);
+    const ms = [
+      ...Array.from({ length: 12 }, (_, i) => o.mutation('case.addNote', { caseId: cases[i % 4], text: `ghi chú ${i}` })),
+      o.mutation('case.setStatus', { caseId: cases[0], status: 'triage' }),
+      o.mutation('case.addNote', { caseId: cases[1], text: 'lỗi máy chủ sau khi ghi' }), // effects written, then a bug: rolled back
+      o.mutation('case.assign', { caseId: cases[0], agencyId: 'ag-bqlda', officer: 'Kỹ sư Hùng' }),
+      o.mutation('case.assign', { caseId: cases[2], agencyId: 'ag-nope' }), // not found: rejected before writing
+      o.mutation('case.merge', { caseId: cases[3], into: cases[2] }),
+      o.mutation('case.addNote', { caseId: cases[1], text: 'sau lỗi' }),
+    ];
+    hooks.beforeCommit = (m) => {
+      if (m.id === ms[13].id) throw new TypeError('bug');
+    };
+    const results = await push(o, ms);
+    hooks.beforeCommit = undefined;
+    const codes = results.map((r) => (r.status === 'rejected' ? r.code : r.status));
+    expect(codes).toEqual([...Array(13).fill('applied'), 'internal_error', 'applied', 'not_found', 'applied', 'applied']);
+
+    const changes = await h.server.db.orm.select().from(changeLog).where(gt(changeLog.seq, start)).orderBy(changeLog.seq);
+    // The rejected commands left nothing: no change, no history row.
+    const texts = changes.filter((c) => c.entity === 'case_event').map((c) => (c.data as { text: string | null }).text);
+    expect(texts).not.toContain('lỗi máy chủ sau khi ghi');
+    expect(await h.server.db.orm.select().from(caseEvents).where(eq(caseEvents.text, 'lỗi máy chủ sau khi ghi'))).toEqual([]);
+    expect(texts.filter((t) => t?.startsWith('ghi chú'))).toEqual(Array.from({ length: 12 }, (_, i) => `ghi chú ${i}`));
+    // Every row written is in its table exactly as its last change-log row carries it (what clients cache).
+    const last = new Map(changes.map((c) => [`${c.entity}/${c.entityId}`, c]));
+    expect([...last.values()].filter((c) => c.entity === 'feedback_case').map((c) => c.entityId).sort()).toEqual(cases);
+    for (const c of last.values()) expect(await row(c.entity as 'feedback_case', c.entityId)).toEqual(c.data);
+    // Every version of a case in the log is the one its command made: notes count up one by one.
+    for (const id of cases) {
+      const counts = changes.filter((c) => c.entity === 'feedback_case' && c.entityId === id).map((c) => FeedbackCase.parse(c.data).noteCount);
+      const n0 = notesBefore.get(id)!;
+      expect(counts.slice(0, 3)).toEqual([n0 + 1, n0 + 2, n0 + 3]);
+    }
+    expect(FeedbackCase.parse(await row('feedback_case', cases[1])).noteCount).toBe(notesBefore.get(cases[1])! + 4);
+    expect(FeedbackCase.parse(await row('feedback_case', cases[0]))).toMatchObject({ status: 'assigned', agencyId: 'ag-bqlda', officer: 'Kỹ sư Hùng' });
+    expect(FeedbackCase.parse(await row('feedback_case', cases[3]))).toMatchObject({ status: 'duplicate', duplicateOf: cases[2] });
+    expect(FeedbackCase.parse(await row('feedback_case', cases[2])).duplicates).toEqual([cases[3]]);
+    // A command's seq is its last change: the case row it changed (for the merge: the master's event).
+    for (const [i, r] of results.entries()) {
+      if (r.status !== 'applied' || ms[i].name === 'case.merge') continue;
+      const c = changes.find((x) => x.seq === r.seq);
+      expect(c).toMatchObject({ entity: 'feedback_case', entityId: (ms[i].args as { caseId: string }).caseId });
+    }
+    // Audited, every one.
+    const audited = await h.server.db.orm.select().from(auditLog).where(inArray(auditLog.target, cases));
+    expect(audited).toHaveLength(ms.length);
   });
 
   it('a crash before the batch COMMIT leaves nothing of the batch; the resend applies it exactly once', async () => {
