@@ -1,4 +1,5 @@
 import type { Executor } from './db/client';
+import { insertRows } from './db/insert-rows';
 import { auditLog } from './db/schema';
 import { canonicalJson } from '../shared/sync/canonical';
 
@@ -40,5 +41,5 @@ export async function audit(exec: Executor, e: AuditEntry): Promise<void> {
 
 /** Several entries in one INSERT (ids, and so the trail's order, follow the array's order). */
 export async function auditMany(exec: Executor, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length) await exec.insert(auditLog).values(entries.map(toRow));
+  await insertRows(exec, auditLog, entries.map(toRow));
 }

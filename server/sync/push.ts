@@ -6,6 +6,7 @@ import type { Mutation, MutationResult, PushRequest } from '../../shared/sync/pr
 import { auditMany, type AuditEntry } from '../audit';
 import type { SessionUser } from '../auth/auth.service';
 import { isTransientDbError } from '../db/client';
+import { insertRows } from '../db/insert-rows';
 import { DEFAULT_FEEDBACK_CONFIG, type FeedbackConfig } from '../feedback/case-model';
 import { appliedMutations, clientProgress } from '../db/schema';
 import type { Logger } from '../log';
@@ -29,7 +30,6 @@ const retry = (id: string, reason: string): Retry => ({ id, status: 'retry', rea
 
 const TRANSIENT_REASON = 'Temporary database problem; send again later';
 const SERVER_ERROR_REASON = 'Server error; send again later';
-const INSERT_CHUNK = 500; // rows per multi-row INSERT (8 columns: far below 65,535 bind parameters)
 
 /**
  * Applies a push batch in ONE transaction (the change-log lock taken once), each mutation in its own
@@ -195,14 +195,14 @@ export class PushService {
         const r = results[i];
         if (r.status === 'applied') results[i] = { ...r, duplicate: true };
       }
-      for (let i = 0; i < applied.length; i += INSERT_CHUNK) await w.tx.insert(appliedMutations).values(applied.slice(i, i + INSERT_CHUNK));
+      await insertRows(w.tx, appliedMutations, applied);
       if (lastClientSeq !== null && lastClientSeq !== startSeq) {
         await w.tx
           .insert(clientProgress)
           .values({ clientId, lastClientSeq, updatedAt: now })
           .onConflictDoUpdate({ target: clientProgress.clientId, set: { lastClientSeq, updatedAt: now } });
       }
-      for (let i = 0; i < audits.length; i += INSERT_CHUNK) await auditMany(w.tx, audits.slice(i, i + INSERT_CHUNK));
+      await auditMany(w.tx, audits);
       if (executed) await this.hooks.beforeBatchCommit?.(ms);
       return results;
     }, { deferWrites: true });

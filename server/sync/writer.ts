@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Entity } from '../../shared/domain/entities';
 import type { Database, Executor, Tx } from '../db/client';
+import { insertRows } from '../db/insert-rows';
 import { ENTITY_TABLES, type EntityRow, storedForm, toEntity, toRow, upsertSet } from '../db/entity-tables';
 import { changeLog } from '../db/schema';
 import type { ChangeFeed } from './change-feed';
@@ -112,7 +113,7 @@ const LOG_BUFFER = 5000; // flush on the way once this many rows are buffered
 async function flushLog(tx: Tx, state: WriterState): Promise<void> {
   while (state.flushed < state.entries.length) {
     const chunk = state.entries.slice(state.flushed, state.flushed + LOG_CHUNK);
-    const seqs = (await tx.insert(changeLog).values(chunk.map((e) => e.row)).returning({ seq: changeLog.seq })).map((r) => Number(r.seq));
+    const seqs = (await insertRows(tx, changeLog, chunk.map((e) => e.row), { returning: 'seq' })).map(Number);
     if (seqs.length !== chunk.length) throw new Error(`change_log insert returned ${seqs.length} seqs for ${chunk.length} rows`);
     // nextval() runs row by row in VALUES order: ascending seqs are the rows in order.
     seqs.sort((a, b) => a - b);
@@ -131,17 +132,7 @@ async function writePending(tx: Tx, state: WriterState, upTo = state.pending.len
     rows.delete(p.values.id as string); // the last version wins (one statement cannot update a row twice)
     rows.set(p.values.id as string, p.values);
   }
-  for (const [entity, rows] of byEntity) {
-    const table = ENTITY_TABLES[entity];
-    const all = [...rows.values()];
-    const chunk = Math.max(1, Math.min(CHUNK, Math.floor(30_000 / Object.keys(all[0]).length)));
-    for (let i = 0; i < all.length; i += chunk) {
-      await tx
-        .insert(table)
-        .values(all.slice(i, i + chunk) as never)
-        .onConflictDoUpdate({ target: table.id, set: upsertSet(entity) });
-    }
-  }
+  for (const [entity, rows] of byEntity) await insertRows(tx, ENTITY_TABLES[entity], [...rows.values()], { upsert: true });
   state.written = upTo;
 }
 
