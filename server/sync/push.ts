@@ -44,6 +44,10 @@ const SERVER_ERROR_REASON = 'Server error; send again later';
  * A failure of the batch transaction itself (not of one command) answers `retry` for all when
  * transient, otherwise the batch is applied again one mutation per transaction, so one poisoned
  * command cannot block a wall's queue.
+ * The writer defers (WriteOptions.deferWrites): the rows the batch's commands name are read up
+ * front in one query per entity, their row writes go to the database at flush as multi-row upserts
+ * (a failure there is a failure of the batch transaction), and a command's savepoint exists only
+ * if it sent a statement: a typical batch of case notes costs ~13 statements, not ~1800.
  */
 export class PushService {
   constructor(
