@@ -190,6 +190,8 @@ try {
     await b.idle();
   }, data);
   const clustersDrawn = await page.evaluate(() => window.__iocMap.map.queryRenderedFeatures({ layers: ['bench-cases-clusters'] }).length);
+  // Experiment knob: another label fade than the app's for the live batches (0 was the app's before session 4).
+  if (process.env.BENCH_MAP_FADE) await page.evaluate((f) => { window.__iocMap.map._fadeDuration = f; }, Number(process.env.BENCH_MAP_FADE));
 
   // ---- updateMainThreadMsP95 -----------------------------------------------------------------
   const main = [];
@@ -313,6 +315,7 @@ try {
       consolidations.push(c);
       console.log(`consolidation of ${c.size} points: main thread CPU ${Math.round(c.cpuMain)} ms, ${c.frames} frames, ${Math.round(c.wall)} ms wall`);
     }
+    if (process.env.BENCH_MAP_VERBOSE) console.log(`batch ${i}: main ${r.cpuMain.toFixed(1)} ms (baseline ${r.baseline.toFixed(1)}), render ${r.render.toFixed(1)} ms, ${r.frames} frames, apply ${r.sync.toFixed(1)} ms`);
     taskMsAll.push(after - before);
     main.push(r.cpuMain - r.baseline);
     mainRaw.push(r.cpuMain);

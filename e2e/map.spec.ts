@@ -97,6 +97,12 @@ test('every layer draws (counts + screenshots), labels carry Vietnamese diacriti
   page.on('pageerror', (e) => console.log('[page error]', e.message));
 
   await openMap(page);
+  // The page builds its map once: a re-render of the shell (a status or wall change) must not rebuild
+  // it (it did once: a cold page swapped its lazy map for the loaded chunk on its next re-render).
+  const builds = () => page.evaluate(() => (window as unknown as { __iocMapBuilds?: number }).__iocMapBuilds);
+  expect(await builds(), 'maps built by the page').toBe(1);
+  await hostCall(host, 'wall:assignView', { displayId: '2', view: 'kpi' }); // a wall change re-renders every page
+  await hostCall(host, 'wall:assignView', { displayId: '2', view: 'mosaic' });
   await page.screenshot({ path: `${SHOTS}/map-all-layers.png` });
 
   const counts: Record<string, number> = {};
@@ -160,6 +166,7 @@ test('every layer draws (counts + screenshots), labels carry Vietnamese diacriti
   const external = requests.filter((u) => !/^(blob:|data:)/.test(u) && new URL(u).hostname !== '127.0.0.1');
   expect(requests.length).toBeGreaterThan(10);
   expect(external, external.join('\n')).toEqual([]);
+  expect(await builds(), 'maps built by the page').toBe(1);
 });
 
 test('live: an operator action reaches the map as a diff (feature state / coalesced updateData), never a full setData; the drawn state follows', async ({ page }) => {

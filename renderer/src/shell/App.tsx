@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
@@ -21,6 +21,22 @@ import { StatusBar } from './StatusBar';
 let mapModule: typeof import('../features/map/MapView') | null = null;
 const loadMapView = () => import('../features/map/MapView').then((m) => (mapModule = m));
 const LazyMapView = lazy(() => loadMapView().then((m) => ({ default: m.MapView })));
+/**
+ * The map view, directly when its chunk is in, else through `lazy`. The choice is made once per
+ * mount: switching from the lazy element to the direct one on a later render would unmount the map
+ * and build a new one (a map page opened cold would reload its map on the next status change).
+ */
+function MapSlot() {
+  const { t } = useTranslation();
+  const [loaded] = useState(() => mapModule);
+  return loaded ? (
+    <loaded.MapView />
+  ) : (
+    <Suspense fallback={<p className="loading">{t('map.loading')}</p>}>
+      <LazyMapView />
+    </Suspense>
+  );
+}
 function useWarmMapChunk(enabled: boolean) {
   useEffect(() => {
     if (!enabled) return;
@@ -78,13 +94,7 @@ export function App() {
           // A page pinned to the mosaic without ?display= (an operator's laptop) edits the first display's.
           <MosaicView displayId={displayId ?? wall.displays[0]?.id ?? '1'} />
         ) : view === 'map' ? (
-          mapModule ? (
-            <mapModule.MapView />
-          ) : (
-            <Suspense fallback={<p className="loading">{t('map.loading')}</p>}>
-              <LazyMapView />
-            </Suspense>
-          )
+          <MapSlot />
         ) : view === 'feedback' ? (
           <FeedbackView layout={resolved?.layout} />
         ) : view === 'kpi' ? (
