@@ -131,6 +131,8 @@ try {
       }
     };
   });
+  // Experiment knob: another label fade than the app's (fadeDuration 0 was the app's before session 4).
+  if (process.env.BENCH_MAP_FADE) await page.evaluate((f) => { window.__iocMap.map._fadeDuration = f; }, Number(process.env.BENCH_MAP_FADE));
   const points = (n, seed) => {
     let s = seed >>> 0;
     const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
@@ -190,8 +192,6 @@ try {
     await b.idle();
   }, data);
   const clustersDrawn = await page.evaluate(() => window.__iocMap.map.queryRenderedFeatures({ layers: ['bench-cases-clusters'] }).length);
-  // Experiment knob: another label fade than the app's for the live batches (0 was the app's before session 4).
-  if (process.env.BENCH_MAP_FADE) await page.evaluate((f) => { window.__iocMap.map._fadeDuration = f; }, Number(process.env.BENCH_MAP_FADE));
 
   // ---- updateMainThreadMsP95 -----------------------------------------------------------------
   const main = [];

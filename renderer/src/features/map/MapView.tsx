@@ -157,11 +157,11 @@ export function MapView() {
       maxZoom: 17,
       keyboard: false, // the view's own keys work without focusing the canvas
       attributionControl: { compact: true },
-      // MapLibre's default label fade (300 ms). fadeDuration 0 forces a full symbol placement on EVERY
-      // frame, so each live update paid for it (bench:map, software GL: render JS median ~4.5 → ~2.5 ms
-      // per update batch). The fade costs a few more frames when labels move: pan, zoom, and the
-      // once-a-minute consolidation of live cases (5–6 → 6–11 frames).
-      fadeDuration: 300,
+      // Labels are placed at once, with no fade: fadeDuration 0. It forces a full symbol placement on
+      // every frame (~2 ms of main thread per live update batch, software GL), but MapLibre's 300 ms
+      // fade measured worse where people see it: panFps 6.3 → 4.5 and 6–11 frames instead of 5–6 for
+      // the consolidation of live cases (bench:map, BENCH_MAP_FADE=300, session 4).
+      fadeDuration: 0,
     });
     m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
