@@ -93,14 +93,15 @@ test('login, then standby with the last data when the server stops; a queued act
 });
 
 test('the embedded default: with no server configured the host runs one and shows a living district', async ({ browser }) => {
-  test.setTimeout(200_000);
+  test.setTimeout(330_000);
   const own = await startHostProcess({ displays: 1 });
   try {
     const page = await browser.newPage();
     await page.goto(own.urlFor('1'));
     // First start ever: PGlite initdb + the demo seed, then the demo's KPI year written in the
-    // background (requests wait behind its short transactions); a loaded 2-core CI box needs a while.
-    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online', { timeout: 150_000 });
+    // background (requests wait behind its short transactions); a loaded 2-core CI box needs a while:
+    // 17 s alone here, but 1.9 and 2.3 min late in two fresh-clone CI runs of the whole suite.
+    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'online', { timeout: 270_000 });
     await expect(page.getByTestId('count-admin_unit')).not.toContainText(/^\D*0$/);
     await expect(page.getByTestId('sync-panel')).toContainText('Nhúng');
     await page.close();
