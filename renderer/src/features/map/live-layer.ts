@@ -95,6 +95,14 @@ export class LiveLayer {
     return this.timer !== null || this.consolidating !== null;
   }
 
+  /**
+   * Whether a point is drawn by the clustered source (its data, or feature state on top): no overlay copy, no
+   * change waiting for a flush or consolidation (a point added or changed since the last one is not).
+   */
+  isSettled(id: string): boolean {
+    return this.features.has(id) && this.drawn.has(id) && !this.hidden.has(id) && !this.dirty.has(id) && !this.recent.has(id);
+  }
+
   /** Whether a point's clustered copy is hidden (removed or redrawn by the overlay; clicks skip it). */
   isHidden(id: string): boolean {
     return this.hidden.has(id);
