@@ -151,11 +151,24 @@ async function ready(tx: Tx, state: WriterState): Promise<void> {
   const step = state.step;
   if (step && !step.open) {
     await writePending(tx, state, step.pending);
-    await control(tx, state.stepSavepoint ? [`RELEASE SAVEPOINT ${STEP}`, `SAVEPOINT ${STEP}`] : [`SAVEPOINT ${STEP}`]);
-    state.stepSavepoint = true;
+    await openStep(tx, state);
     step.open = true;
   }
   await writePending(tx, state);
+}
+
+/** Open the step savepoint, releasing the previous step's in the same round trip. */
+async function openStep(tx: Tx, state: WriterState): Promise<void> {
+  await control(tx, state.stepSavepoint ? [`RELEASE SAVEPOINT ${STEP}`, `SAVEPOINT ${STEP}`] : [`SAVEPOINT ${STEP}`]);
+  state.stepSavepoint = true;
+}
+
+/** After a rollback to a savepoint: forget the change-log entries and deferred rows made after `mark`. */
+function truncateTo(state: WriterState, mark: { entries: number; pending: number }): void {
+  state.entries.length = mark.entries;
+  state.flushed = Math.min(state.flushed, mark.entries);
+  state.pending.length = mark.pending;
+  state.written = Math.min(state.written, mark.pending);
 }
 
 function makeWriter(tx: Tx, state: WriterState): Writer {
@@ -238,10 +251,7 @@ function makeWriter(tx: Tx, state: WriterState): Writer {
     async step(fn) {
       if (state.inStep) throw new Error('writer steps do not nest');
       // Deferred: the savepoint waits for the step's first statement (ready()); most steps send none.
-      if (!state.defer) {
-        await control(tx, state.stepSavepoint ? [`RELEASE SAVEPOINT ${STEP}`, `SAVEPOINT ${STEP}`] : [`SAVEPOINT ${STEP}`]);
-        state.stepSavepoint = true;
-      }
+      if (!state.defer) await openStep(tx, state);
       state.inStep = true;
       const step = { open: !state.defer, entries: state.entries.length, pending: state.pending.length, undo: new Map<string, EntityRow | null | undefined>() };
       state.step = step;
@@ -250,10 +260,7 @@ function makeWriter(tx: Tx, state: WriterState): Writer {
       } catch (err) {
         // If even the rollback fails, the transaction is unusable: that error (e.g. connection lost) decides.
         if (step.open) await control(tx, [`ROLLBACK TO SAVEPOINT ${STEP}`]);
-        state.entries.length = step.entries;
-        state.flushed = Math.min(state.flushed, step.entries);
-        state.pending.length = step.pending;
-        state.written = Math.min(state.written, step.pending);
+        truncateTo(state, step);
         // What the step read or wrote is forgotten: the rows are as they were before it.
         for (const [key, row] of step.undo) {
           if (row === undefined) state.rows.delete(key);
@@ -272,10 +279,7 @@ function makeWriter(tx: Tx, state: WriterState): Writer {
         return await tx.transaction((sp) => fn(makeWriter(sp as Tx, state)));
       } catch (err) {
         // Rolled back to the savepoint: its change-log rows are gone, written or not.
-        state.entries.length = before.entries;
-        state.flushed = Math.min(state.flushed, before.entries);
-        state.pending.length = before.pending;
-        state.written = Math.min(state.written, before.pending);
+        truncateTo(state, before);
         state.rows.clear();
         throw err;
       }
