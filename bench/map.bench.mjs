@@ -24,7 +24,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumCpuClocks, round, startHost, stats, writeResult } from './lib.mjs';
 
 const POINTS = Number(process.env.BENCH_MAP_POINTS ?? 50_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9); // first renders vary 2× run to run here: 9 for a steadier median
 const BATCHES = Number(process.env.BENCH_MAP_BATCHES ?? 30);
 const GOALS = { firstRenderMs: 1000, updateMainThreadMsP95: 8 };
 const ARGS = [...CHROMIUM_ARGS, '--disable-gpu-compositing']; // as playwright.config.ts
@@ -158,12 +158,17 @@ try {
       const map0 = window.__iocMap.map;
       let frames = 0;
       let sourceLoadedAt = null;
-      const onRender = () => frames++;
-      const onData = (e) => { if (e.sourceId === 'bench' && sourceLoadedAt === null && map0.isSourceLoaded('bench')) sourceLoadedAt = performance.now(); };
+      const frameAt = [];
+      let t0 = 0;
+      const onRender = () => (frames++, frameAt.push(Math.round(performance.now() - t0)));
+      const onData = (e) => {
+        if (e.sourceId === 'bench' && e.tile) frameAt.push(`t${e.tile.tileID?.canonical?.z}@${Math.round(performance.now() - t0)}`);
+        if (e.sourceId === 'bench' && sourceLoadedAt === null && map0.isSourceLoaded('bench')) sourceLoadedAt = performance.now();
+      };
       map0.on('render', onRender);
       map0.on('sourcedata', onData);
       const c0 = await window.__cpu();
-      const t0 = performance.now();
+      t0 = performance.now();
       b.layer.load({ rev: 0, features });
       const sync = performance.now() - t0;
       await new Promise((r) => {
@@ -176,14 +181,14 @@ try {
       map0.off('render', onRender);
       map0.off('sourcedata', onData);
       b.removeSource();
-      return { ms, sync, sourceLoadedMs: sourceLoadedAt === null ? null : sourceLoadedAt - t0, frames, cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu };
+      return { ms, sync, sourceLoadedMs: sourceLoadedAt === null ? null : sourceLoadedAt - t0, frames, frameAt, cpuMain: c1.main - c0.main, cpuGpu: c1.gpu - c0.gpu };
     }, data);
     first.push(ms.ms);
     firstCpu.push(ms.cpuMain);
     firstGpu.push(ms.cpuGpu);
     firstFrames.push(ms.frames);
     firstSourceLoaded.push(ms.sourceLoadedMs);
-    console.log(`firstRender ${i + 1}/${RUNS}: ${Math.round(ms.ms)} ms (load call ${Math.round(ms.sync)} ms, source loaded at ${Math.round(ms.sourceLoadedMs)} ms, ${ms.frames} frames, main thread CPU ${Math.round(ms.cpuMain)} ms, GPU process ${Math.round(ms.cpuGpu)} ms)`);
+    console.log(`firstRender ${i + 1}/${RUNS}: ${Math.round(ms.ms)} ms (load call ${Math.round(ms.sync)} ms, source loaded at ${Math.round(ms.sourceLoadedMs)} ms, ${ms.frames} frames${process.env.BENCH_MAP_VERBOSE ? ` at ${ms.frameAt.join(', ')} ms` : ''}, main thread CPU ${Math.round(ms.cpuMain)} ms, GPU process ${Math.round(ms.cpuGpu)} ms)`);
   }
   await page.evaluate(async (features) => {
     const b = window.__bench;

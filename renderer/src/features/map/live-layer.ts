@@ -68,6 +68,8 @@ export class LiveLayer {
   private readonly hidden = new Set<string>();
   private consolidateTimer: ReturnType<typeof setTimeout> | null = null;
   private consolidating: Promise<void> | null = null;
+  /** Some feature state of this source was set since the last load. */
+  private stateSet = false;
   private readonly overlay: LiveLayerOptions['overlay'];
   private readonly stateKeys: ReadonlySet<string>;
   /** Keys sent to MapLibre (null: all). */
@@ -115,9 +117,9 @@ export class LiveLayer {
     this.dirty.clear();
     this.stateDirty.clear();
     this.hidden.clear();
-    if (this.overlay) {
+    if (this.overlay && this.recent.size) {
       this.recent.clear();
-      this.drawOverlay();
+      this.drawOverlay(); // (an empty overlay stays as it is: no frame)
     }
     for (const f of snapshot.features) {
       this.features.set(f.id, f);
@@ -126,7 +128,10 @@ export class LiveLayer {
     this.rev = snapshot.rev;
     const src = this.source();
     if (!src) return;
-    src.map?.removeFeatureState({ source: src.id });
+    // Clearing feature state costs a frame (MapLibre redraws at once): only when some was set. On the
+    // first load that frame would be drawn while the worker clusters the snapshot (bench:map).
+    if (this.stateSet) src.map?.removeFeatureState({ source: src.id });
+    this.stateSet = false;
     this.stats.setData++;
     const keys = this.sentKeys ?? undefined;
     void src.setData({ type: 'FeatureCollection', features: snapshot.features.map((f) => toGeoJson(f, keys)) });
@@ -143,6 +148,7 @@ export class LiveLayer {
     const hide = (id: string) => {
       if (!map || !this.drawn.has(id) || this.hidden.has(id)) return;
       map.setFeatureState({ source: src!.id, id }, { hidden: true });
+      this.stateSet = true;
       this.hidden.add(id);
     };
     for (const id of diff.remove) {
@@ -177,6 +183,7 @@ export class LiveLayer {
         const state: Record<string, unknown> = {};
         for (const k of changed) state[k] = f.props[k];
         map.setFeatureState({ source: src!.id, id: f.id }, state);
+        this.stateSet = true;
         this.stats.featureState++;
         this.stateDirty.add(f.id);
       } else this.dirty.add(f.id);
@@ -280,7 +287,10 @@ export class LiveLayer {
       // Feature state of a state key follows the data sent (an older setFeatureState must not win the coalesce).
       const fresh: Record<string, unknown> = {};
       for (const k of this.stateKeys) if (k in f.props) fresh[k] = f.props[k];
-      if (Object.keys(fresh).length) src.map?.setFeatureState({ source: src.id, id }, fresh);
+      if (Object.keys(fresh).length && src.map) {
+        src.map.setFeatureState({ source: src.id, id }, fresh);
+        this.stateSet = true;
+      }
       // Only what changed. (Not `removeAllProperties`: MapLibre 6.17 then ignores the added ones.)
       const names = keys ?? Object.keys({ ...prev.props, ...f.props });
       const removeProperties = names.filter((k) => k in prev.props && !(k in f.props));
