@@ -31,7 +31,9 @@ const ARGS = [...CHROMIUM_ARGS, '--disable-gpu-compositing']; // as playwright.c
 
 
 const loadBefore = loadavg().map((x) => round(x, 2));
-const host = await startHost({ displays: 1 });
+// The demo simulator off: its own activity (new cases and readings every 5 s → map diffs, frames,
+// React) would land at random in the measured windows and baselines (BENCH_MAP_SIMULATE=1: on).
+const host = await startHost({ displays: 1, extraArgs: process.env.BENCH_MAP_SIMULATE ? [] : ['--no-simulate'] });
 let result;
 try {
   result = await measure(ARGS, RUNS, BATCHES);
@@ -421,6 +423,7 @@ try {
     pan,
     method: {
       gl: `SwiftShader (software), ${args.includes('--disable-gpu-compositing') ? '--disable-gpu-compositing' : 'GL compositing'}, 1920x1080`,
+      host: process.env.BENCH_MAP_SIMULATE ? 'embedded demo server with its simulator (activity every 5 s)' : 'embedded demo server, simulator off (--no-simulate): only the bench changes the map while it measures',
       firstRenderMs: 'wall clock: LiveLayer.load (snapshot → setData) of a clustered source with the cases style → map idle with the source loaded (firstRenderMainThreadCpuMs: the main thread\'s CPU time in it)',
       updateMainThreadMs: 'CPU time of the page\'s main thread (Linux schedstat of the renderer\'s main thread) from LiveLayer.apply(diff) until the map has drawn it and no frame has been drawn for 150 ms (every frame of the update and the compositor commit included), minus the same clock over an equally long window right after with no change (updateIdleBaselineMs: the app\'s own clock, sync and React work); updateMainThreadRawMs is without that subtraction; batch = 100 SLA changes (feature state) + 10 moves + 10 adds (overlay layer) + 10 removes (feature state hidden); no updateData',
       updateLongTaskMs: 'sum of main-thread long tasks (> 50 ms, PerformanceObserver) over the same interval: wall-clock time the thread was unavailable, INCLUDING time it waited for the GPU process to rasterize in software (SwiftShader) and read the frame back for the software compositor — a GPU makes this wait go away',
