@@ -273,6 +273,26 @@ describe('states', () => {
     expect(engine!.status()).toMatchObject({ state: 'standby', reasonCode: 'no_session' });
   });
 
+  it('reads "starting" while the live channel connects, never "interrupted"; a refused channel reads "interrupted" at once', async () => {
+    const seen: string[] = [];
+    server.knobs.liveDelayMs = 600;
+    makeEngine().onStatus((s) => seen.push(s.reasonCode));
+    engine!.start();
+    // The first pull lands (the cache holds the server's rows) while the live channel is still connecting.
+    await waitFor(() => repo.get('alert', 'a1'), 3000, 'first pull');
+    expect(engine!.status().reasonCode).toBe('starting');
+    await waitFor(online, 3000, 'online once the live channel opens');
+    expect(seen).not.toContain('live_down');
+    engine!.dispose();
+
+    // A channel the server refuses: degraded as soon as the attempt ends, not after a grace period.
+    server.knobs.liveDelayMs = 0;
+    server.knobs.failLive = 503;
+    makeEngine().start();
+    await waitFor(() => engine!.status().reasonCode === 'live_down', 3000, 'live_down');
+    expect(engine!.status().state).toBe('degraded');
+  });
+
   it('marks a slow server degraded', async () => {
     makeEngine({ slowRequestMs: 50 }).start();
     await waitFor(online);

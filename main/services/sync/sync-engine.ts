@@ -133,6 +133,12 @@ export class SyncEngine {
   private lastError = '';
   private authExpired = false;
   private liveUp = false;
+  /**
+   * The live channel's first attempt (since start or a new login) is still in flight: the state
+   * reads "starting", not "live channel interrupted", while it connects (at most requestTimeoutMs).
+   */
+  private liveConnecting = false;
+  private liveGraceTimer: unknown = null;
   private lastContactAt: string | null = null;
   private current: { code: SyncReasonCode; reason: string; since: string };
 
@@ -184,6 +190,7 @@ export class SyncEngine {
   start(): void {
     if (this.started || this.disposed) return;
     this.started = true;
+    this.beginLiveGrace();
     this.refreshState();
     this.connectLive();
     this.requestPull(0);
@@ -197,6 +204,7 @@ export class SyncEngine {
     this.pushBackoff.reset();
     this.pullBackoff.reset();
     this.liveBackoff.reset();
+    this.beginLiveGrace();
     this.refreshState();
     this.clear(this.liveTimer);
     this.clear(this.pushTimer);
@@ -323,7 +331,7 @@ export class SyncEngine {
           ? 'no_session'
           : this.lastRequest === 'unreachable'
             ? 'server_unreachable'
-            : this.lastRequest === 'none' && !this.liveUp
+            : !this.liveUp && (this.lastRequest === 'none' || (this.liveConnecting && this.lastRequest === 'ok'))
               ? 'starting'
               : this.lastRequest === 'http_error'
                 ? 'server_error'
@@ -593,6 +601,20 @@ export class SyncEngine {
 
   // ---- live channel -------------------------------------------------------------------------
 
+  private beginLiveGrace(): void {
+    this.clear(this.liveGraceTimer);
+    this.liveConnecting = true;
+    this.liveGraceTimer = this.later(() => this.endLiveGrace(), this.opts.requestTimeoutMs);
+  }
+
+  private endLiveGrace(): void {
+    this.clear(this.liveGraceTimer);
+    this.liveGraceTimer = null;
+    if (!this.liveConnecting) return;
+    this.liveConnecting = false;
+    this.refreshState();
+  }
+
   private connectLive(): void {
     if (this.disposed || this.liveCtl || this.authExpired || !this.deps.getToken()) return;
     const ctl = new AbortController();
@@ -604,6 +626,7 @@ export class SyncEngine {
       const wasUp = this.liveUp;
       this.liveUp = false;
       if (this.disposed) return;
+      this.endLiveGrace();
       this.refreshState();
       if (wasUp) {
         // Catch up on what the dropped channel may have missed, and learn whether the server is still there.
@@ -640,6 +663,7 @@ export class SyncEngine {
       return;
     }
     this.liveUp = true;
+    this.endLiveGrace();
     this.refreshState();
     this.requestPull(0);
     const parser = new SseParser();

@@ -44,6 +44,10 @@ export interface FakeServerKnobs {
   loginRateLimited: boolean;
   /** Delay before answering pull/push, ms. */
   delayMs: number;
+  /** Extra delay before the live channel answers, ms (a slow connect). */
+  liveDelayMs: number;
+  /** Answer the live channel with this status instead of opening it. */
+  failLive: number | null;
 }
 
 export class FakeSyncServer {
@@ -52,7 +56,7 @@ export class FakeSyncServer {
   /** mutation id → how many times its effect was applied (exactly-once ⇒ always 1). */
   readonly effects = new Map<string, number>();
   readonly pushes: PushRequest[] = [];
-  readonly knobs: FakeServerKnobs = { failPush: null, failPull: null, dropNextPushResponse: false, retryNext: 0, loginRateLimited: false, delayMs: 0 };
+  readonly knobs: FakeServerKnobs = { failPush: null, failPull: null, dropNextPushResponse: false, retryNext: 0, loginRateLimited: false, delayMs: 0, liveDelayMs: 0, failLive: null };
   readonly tokens = new Map<string, User>();
   readonly users: User[] = [{ id: 'u1', username: 'op1', password: 'secret', displayName: 'Trực ban 1', role: 'operator' }];
   /** Requests to each path (pull, push, live, login). */
@@ -196,7 +200,11 @@ export class FakeSyncServer {
       const cursor = changes.length ? changes[changes.length - 1].seq : since;
       return json(res, 200, { protocol: PROTOCOL_VERSION, changes, cursor, hasMore: cursor < this.log.length, serverTime: new Date().toISOString() });
     }
-    if (req.method === 'GET' && url.pathname === '/api/v1/sync/live') return this.live(res);
+    if (req.method === 'GET' && url.pathname === '/api/v1/sync/live') {
+      if (this.knobs.liveDelayMs) await new Promise((r) => setTimeout(r, this.knobs.liveDelayMs));
+      if (this.knobs.failLive) return error(res, this.knobs.failLive, 'unavailable', 'live channel failing');
+      return this.live(res);
+    }
     if (req.method === 'POST' && url.pathname === '/api/v1/sync/push') {
       if (this.knobs.failPush) return error(res, this.knobs.failPush, 'unavailable', 'push failing');
       const parsed = PushRequest.safeParse(safeJson(body));
