@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { INDICATORS } from '../shared/kpi/catalogue';
 import { hostCall } from './contract-client';
@@ -423,29 +424,94 @@ test('a camera clicked on the map previews live, and "show on wall" puts it on d
   await wall2.close();
 });
 
-test('a raster basemap from config is drawn under the district: tiles come from the configured server only, and the CSP lets exactly that origin in', async ({ browser }) => {
-  test.setTimeout(180_000);
-  // A tile server on 127.0.0.1 serving one solid magenta 256-px PNG for every tile.
+/** One solid-colour 256-px PNG tile. */
+async function solidPng(hex: string): Promise<Buffer> {
   const { createCanvas } = await import('@napi-rs/canvas');
   const c = createCanvas(256, 256);
   const ctx = c.getContext('2d');
-  ctx.fillStyle = '#c0309a';
+  ctx.fillStyle = hex;
   ctx.fillRect(0, 0, 256, 256);
-  const png = c.toBuffer('image/png');
+  return c.toBuffer('image/png');
+}
+
+/**
+ * A raster PMTiles v3 archive (uncompressed directory) holding ONE tile that every tile of zooms
+ * 0..maxZoom points to: one directory entry per zoom, run length 4^z (the spec's run-length form).
+ */
+function pmtilesArchive(tile: Buffer, maxZoom: number): Buffer {
+  const varint = (n: number, out: number[]) => {
+    for (; n >= 0x80; n = Math.floor(n / 0x80)) out.push((n % 0x80) | 0x80);
+    out.push(n);
+  };
+  const zooms = Array.from({ length: maxZoom + 1 }, (_, z) => z);
+  const dir: number[] = [];
+  varint(zooms.length, dir);
+  let prev = 0;
+  for (const z of zooms) {
+    const id = (4 ** z - 1) / 3; // the first tile id of zoom z
+    varint(id - prev, dir);
+    prev = id;
+  }
+  for (const z of zooms) varint(4 ** z, dir); // run lengths
+  for (const _ of zooms) varint(tile.length, dir); // lengths
+  for (const _ of zooms) varint(0 + 1, dir); // offsets (+1: not contiguous with the entry before)
+  const root = Buffer.from(dir);
+  const meta = Buffer.from(JSON.stringify({ name: 'e2e', attribution: 'e2e' }));
+  const h = Buffer.alloc(127);
+  h.write('PMTiles', 0, 'latin1');
+  h.writeUInt8(3, 7);
+  const u64 = (off: number, v: number) => h.writeBigUInt64LE(BigInt(v), off);
+  u64(8, 127);
+  u64(16, root.length);
+  u64(24, 127 + root.length);
+  u64(32, meta.length);
+  u64(40, 127 + root.length + meta.length);
+  u64(48, 0);
+  u64(56, 127 + root.length + meta.length);
+  u64(64, tile.length);
+  u64(72, zooms.reduce((a, z) => a + 4 ** z, 0));
+  u64(80, zooms.length);
+  u64(88, 1);
+  h.writeUInt8(0, 96); // not clustered (every entry shares one tile)
+  h.writeUInt8(1, 97); // internal compression: none
+  h.writeUInt8(1, 98); // tile compression: none
+  h.writeUInt8(2, 99); // PNG
+  h.writeUInt8(0, 100);
+  h.writeUInt8(maxZoom, 101);
+  h.writeInt32LE(-180e7, 102);
+  h.writeInt32LE(-85e7, 106);
+  h.writeInt32LE(180e7, 110);
+  h.writeInt32LE(85e7, 114);
+  h.writeUInt8(10, 118);
+  h.writeInt32LE(108.2e7, 119);
+  h.writeInt32LE(15.28e7, 123);
+  return Buffer.concat([h, root, meta, tile]);
+}
+
+/**
+ * A host whose config.json names a basemap served by `serve` on 127.0.0.1, its map page opened:
+ * the checks every basemap shares (something fetched, nothing else leaves 127.0.0.1, no CSP
+ * violation, the attribution shows, the basemap's colour shows through outside the district), then
+ * `more` for the kind's own checks.
+ */
+async function withBasemap(
+  browser: Browser,
+  opts: { serve: (req: IncomingMessage, res: ServerResponse) => void; basemap: (origin: string) => Record<string, unknown>; colour: [number, number, number]; shot: string },
+  more: (page: Page) => Promise<void>,
+) {
   const { createServer } = await import('node:http');
   const hits: string[] = [];
-  const tiles = createServer((req, res) => {
+  const server = createServer((req, res) => {
     hits.push(req.url ?? '');
-    res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' });
-    res.end(png);
+    opts.serve(req, res);
   });
-  await new Promise<void>((r) => tiles.listen(0, '127.0.0.1', r));
-  const port = (tiles.address() as { port: number }).port;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-basemap-'));
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ version: 1, language: 'vi', mosaics: {}, map: { basemap: { kind: 'raster', tiles: [`http://127.0.0.1:${port}/{z}/{x}/{y}.png`], attribution: 'Bản đồ nền thử nghiệm', opacity: 1 } } }));
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ version: 1, language: 'vi', mosaics: {}, map: { basemap: opts.basemap(origin) } }));
   const h = await startHostProcess({ displays: 1, dataDir });
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   try {
@@ -459,23 +525,84 @@ test('a raster basemap from config is drawn under the district: tiles come from 
     await page.goto(h.urlFor('1').replace(/\?display=1/, '?display=1&view=map&maptest'));
     await expect(page.getByTestId('view-map')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
     await idle(page);
-    expect(hits.length, 'tiles fetched from the configured server').toBeGreaterThan(0);
-    expect(hits.every((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u)), hits.join(' ')).toBe(true);
+    expect(hits.length, 'fetched from the configured server').toBeGreaterThan(0);
     expect(other, 'nothing else leaves 127.0.0.1').toEqual([]);
     expect(violations).toEqual([]);
     await expect(page.locator('.maplibregl-ctrl-attrib')).toContainText('Bản đồ nền thử nghiệm');
-    // Outside the district (neighbours at 35 % over the basemap) the magenta tiles show through.
+    // Outside the district (neighbours at 35 % over the basemap) the basemap's colour shows through.
     const corner = await page.evaluate(() => {
       const r = window.__iocMap!.map.getCanvas().getBoundingClientRect();
       return { x: r.left + 12, y: r.bottom - 60 };
     });
-    const [red, green, blue] = await pixel(page, corner.x, corner.y);
-    expect(red - green, `basemap shows at the corner: ${red},${green},${blue}`).toBeGreaterThan(40);
-    expect(blue - green).toBeGreaterThan(30);
-    await page.screenshot({ path: `${SHOTS}/map-basemap-raster.png` });
+    const px = await pixel(page, corner.x, corner.y);
+    const [cr, cg, cb] = opts.colour;
+    // The drawn colour leans the basemap's way on each channel (mixed with the dark neighbour fill).
+    const lean = (a: number, b: number) => Math.sign(a - b);
+    expect([lean(px[0], px[1]), lean(px[2], px[1])], `basemap shows at the corner: ${px.join(',')}`).toEqual([lean(cr, cg), lean(cb, cg)]);
+    expect(Math.abs(px[0] - px[1]) + Math.abs(px[2] - px[1]), `a clear tint: ${px.join(',')}`).toBeGreaterThan(60);
+    await more(page);
+    await page.screenshot({ path: `${SHOTS}/${opts.shot}` });
+    return hits;
   } finally {
     await page.close();
     await h.stop();
-    tiles.close();
+    server.close();
   }
+}
+
+test('a raster basemap from config is drawn under the district: tiles come from the configured server only, and the CSP lets exactly that origin in', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const png = await solidPng('#c0309a'); // magenta
+  const hits = await withBasemap(
+    browser,
+    {
+      serve: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' });
+        res.end(png);
+      },
+      basemap: (origin) => ({ kind: 'raster', tiles: [`${origin}/{z}/{x}/{y}.png`], attribution: 'Bản đồ nền thử nghiệm', opacity: 1 }),
+      colour: [0xc0, 0x30, 0x9a],
+      shot: 'map-basemap-raster.png',
+    },
+    async () => {},
+  );
+  expect(hits.every((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u)), hits.join(' ')).toBe(true);
+});
+
+test('a PMTiles basemap from config is read by HTTP range requests from its one archive and drawn under the district', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const archive = pmtilesArchive(await solidPng('#18b0a0'), 12); // teal
+  const ranges: string[] = [];
+  const hits = await withBasemap(
+    browser,
+    {
+      serve: (req, res) => {
+        const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'range', 'access-control-expose-headers': 'content-range, etag' };
+        if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+        const m = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers.range ?? ''));
+        if (req.url !== '/basemap.pmtiles' || !m) return void res.writeHead(400, cors).end();
+        ranges.push(req.headers.range!);
+        const from = Number(m[1]);
+        const to = Math.min(Number(m[2]), archive.length - 1);
+        res.writeHead(206, { ...cors, 'content-type': 'application/octet-stream', 'content-range': `bytes ${from}-${to}/${archive.length}`, 'content-length': String(to - from + 1) });
+        res.end(archive.subarray(from, to + 1));
+      },
+      basemap: (origin) => ({ kind: 'pmtiles', url: `${origin}/basemap.pmtiles`, tileType: 'raster', attribution: 'Bản đồ nền thử nghiệm', opacity: 1 }),
+      colour: [0x18, 0xb0, 0xa0],
+      shot: 'map-basemap-pmtiles.png',
+    },
+    async (page) => {
+      // Drawn from the archive: the basemap source's tiles are loaded through the pmtiles:// protocol.
+      const src = await page.evaluate(() => {
+        const s = window.__iocMap!.map.getStyle().sources.basemap as { type: string; url?: string };
+        return { type: s.type, url: s.url };
+      });
+      expect(src.type).toBe('raster');
+      expect(src.url).toMatch(/^pmtiles:\/\/http:\/\/127\.0\.0\.1:\d+\/basemap\.pmtiles$/);
+    },
+  );
+  // Every request was a range request on the one archive (the header first, then tiles).
+  expect(hits.filter((u) => u !== '/basemap.pmtiles'), hits.join(' ')).toEqual([]);
+  expect(ranges[0]).toBe('bytes=0-16383');
+  expect(ranges.length).toBeGreaterThan(1);
 });
