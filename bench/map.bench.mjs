@@ -201,6 +201,13 @@ try {
   const clustersDrawn = await page.evaluate(() => window.__iocMap.map.queryRenderedFeatures({ layers: ['bench-cases-clusters'] }).length);
 
   // ---- updateMainThreadMsP95 -----------------------------------------------------------------
+  // BENCH_MAP_PROFILE=1: a V8 CPU profile of the page over the update batches (where the frame's JS goes).
+  const prof = process.env.BENCH_MAP_PROFILE ? await page.context().newCDPSession(page) : null;
+  if (prof) {
+    await prof.send('Profiler.enable');
+    await prof.send('Profiler.setSamplingInterval', { interval: 200 });
+    await prof.send('Profiler.start');
+  }
   const main = [];
   const applyMs = [];
   const taskMsAll = [];
@@ -334,6 +341,12 @@ try {
     applyMs.push(r.sync);
     renderMs.push(r.render);
     toIdle.push(r.idle);
+  }
+  if (prof) {
+    const { profile } = await prof.send('Profiler.stop');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(new URL('./results/map-update.cpuprofile', import.meta.url), JSON.stringify(profile));
+    console.log('CPU profile of the update batches → bench/results/map-update.cpuprofile');
   }
 
   // ---- the floor: one frame of the same map with nothing drawn (every layer hidden) -----------
