@@ -1,6 +1,7 @@
 import { caseCommandsEn, feedbackActionsEn } from './feedback';
 import { routingEn } from './routing';
 import { kpiEn } from './kpi';
+import { briefingEn } from './briefing';
 import type { Messages } from './vi';
 import { mapEn } from './map';
 
@@ -51,7 +52,6 @@ export const en: Messages = {
     map: 'The offline GIS map of the district is not installed in this version.',
     kpi: 'The KPI boards are not installed in this version. No invented numbers are shown.',
     feedback: 'The citizen-feedback queue is not installed in this version.',
-    briefing: 'The leaders’ briefing mode is not installed in this version.',
     hint: 'An operator can switch this display to another view from the console.',
   },
   sync: {
@@ -279,5 +279,6 @@ export const en: Messages = {
     },
   },
   kpi: kpiEn,
+  briefing: briefingEn,
   errors: { unknownDisplay: 'Display {{id}} is not in the wall profile.' },
 };

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
+import { BriefingView } from '../features/briefing/BriefingView';
 import { ConsoleView } from '../features/console/ConsoleView';
 import { FeedbackView } from '../features/feedback/FeedbackView';
 import { KpiView } from '../features/kpi/KpiView';
@@ -99,6 +100,8 @@ export function App() {
           <FeedbackView layout={resolved?.layout} />
         ) : view === 'kpi' ? (
           <KpiView layout={resolved?.layout} />
+        ) : view === 'briefing' ? (
+          <BriefingView />
         ) : view ? (
           <EmptyState view={view} />
         ) : null}

@@ -4,16 +4,16 @@ import { formatDateTime } from './format';
 import { useDataSummary } from './hooks';
 
 /** The cached data each not-yet-built view will draw on: shown as real counts, never invented figures. */
-const VIEW_DATA: Record<Exclude<ViewId, 'console'>, Entity[]> = {
+type PlaceholderView = Exclude<ViewId, 'console' | 'briefing'>;
+const VIEW_DATA: Record<PlaceholderView, Entity[]> = {
   mosaic: ['camera'],
   map: ['admin_unit', 'camera', 'feedback_case', 'water_station'],
   kpi: ['dossier_event', 'indicator_value'],
   feedback: ['feedback_case', 'case_event'],
-  briefing: ['alert', 'feedback_case'],
 };
 
 /** An honest placeholder for a view whose capability has not landed: it says so, and invents nothing. */
-export function EmptyState({ view }: { view: Exclude<ViewId, 'console'> }) {
+export function EmptyState({ view }: { view: PlaceholderView }) {
   const { t, i18n } = useTranslation();
   const summary = useDataSummary();
   return (
