@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { AlertItem, BriefingSlideId, FeedbackQueryResult, KpiTile } from '../../../../shared/contracts';
 import { unitName } from '../../../../shared/kpi/units';
 import { api } from '../../api';
+import { TIME_ZONE } from '../../i18n';
 import { useNow } from '../../shell/hooks';
 import { formatDuration } from '../kpi/format';
 import { ScoreCard } from '../kpi/ScoreCard';
@@ -26,7 +27,13 @@ function OverviewSlide() {
   const b = useBoard('overview');
   const now = useNow(30_000);
   const tiles = pick(b.value, HEADLINES);
-  const date = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).format(now);
+  // "Thứ Năm, 26/11/2026 · 18:14" in Vietnam time, whatever the machine's zone.
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { timeZone: TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
+  const date = `${parts.weekday}, ${parts.day}/${parts.month}/${parts.year} · ${parts.hour}:${parts.minute}`;
   return (
     <Slide
       id="overview"
@@ -108,10 +115,10 @@ function CamerasSlide() {
   const shown = offline.slice(0, 8);
   return (
     <Slide id="cameras" asOf={b.value?.asOf ?? null} ready={!!b.value && !!alerts.value} error={b.error ?? alerts.error}>
-      <div className="bf-row bf-row-3">
+      <div className="bf-row bf-row-4">
         <BigStat testId="stat-online" label={t('briefing.cameras.online')} value={online?.numerator} sub={total != null ? t('briefing.cameras.of', { total }) : undefined} state={online?.state ?? 'none'} />
         <BigStat testId="stat-offline" label={t('briefing.cameras.offline')} value={offNow?.value ?? offline.length} state={offNow?.state ?? countState(offline.length)} />
-        <Tiles tiles={online ? [online] : []} current={b.value?.period ?? ''} className="bf-inline" />
+        <Tiles tiles={pick(b.value, ['cam.online_pct', 'cam.uptime_pct'])} current={b.value?.period ?? ''} className="bf-inline" />
       </div>
       <section className="kpi-panel bf-offline" data-testid="offline-cameras" data-total={offline.length}>
         <header className="kpi-panel-head">
@@ -121,7 +128,7 @@ function CamerasSlide() {
         {offline.length === 0 ? (
           <p className="muted">{t('briefing.cameras.none')}</p>
         ) : (
-          <ol className="kpi-items bf-offline-list">
+          <ol className={`kpi-items bf-offline-list${shown.length > 4 ? ' bf-two-cols' : ''}`}>
             {shown.map((a) => (
               <li key={a.id} data-id={a.id}>
                 <span className="kpi-item-main">
