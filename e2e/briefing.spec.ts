@@ -92,6 +92,20 @@ test('a step on one display shows on the other within 2 s; keys, dots and a forg
   await b.keyboard.press('P');
   await expect(slideIndex(a)).toHaveAttribute('data-playing', 'false', { timeout: 2000 });
 
+  // The operator's console drives the same deck.
+  const c = await browser.newPage();
+  problems.push(...watch(c));
+  await c.goto(`${host.origin}/#token=${host.token}`);
+  const remote = c.getByTestId('briefing-remote');
+  await expect(remote).toContainText('Màn hình 2');
+  await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)');
+  await c.getByTestId('briefing-remote-next').click();
+  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '3', { timeout: 2000 });
+  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '3', { timeout: 2000 });
+  await remote.screenshot({ path: `${SHOTS}/briefing-console-remote.png` });
+  await a.keyboard.press('ArrowLeft');
+  await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)', { timeout: 2000 });
+
   // Forged input from a client: a clear error, the deck does not move.
   await expect(hostCall(host, 'briefing:go', { slide: 6 })).rejects.toThrow(/Invalid input for briefing:go/);
   await expect(hostCall(host, 'briefing:go', { delta: 5 })).rejects.toThrow(/Invalid input/);
@@ -100,6 +114,7 @@ test('a step on one display shows on the other within 2 s; keys, dots and a forg
   expect(problems).toEqual([]);
   await a.close();
   await b.close();
+  await c.close();
 });
 
 test('every slide: Vietnamese, real figures, nothing outside the 1920×1080 screen (screenshots)', async ({ page }) => {

@@ -37,6 +37,11 @@ export const briefingVi = {
   },
   health: 'Y tế',
   education: 'Giáo dục',
+  remote: {
+    title: 'Điều khiển giao ban',
+    showing: 'Đang chiếu trên: {{displays}}',
+    none: 'Chưa màn hình nào chiếu giao ban (chọn “Giao ban” cho một màn hình ở trên).',
+  },
 };
 
 export const briefingEn: typeof briefingVi = {
@@ -77,4 +82,9 @@ export const briefingEn: typeof briefingVi = {
   },
   health: 'Health',
   education: 'Education',
+  remote: {
+    title: 'Briefing remote',
+    showing: 'Showing on: {{displays}}',
+    none: 'No display shows the briefing (pick “Briefing” for a display above).',
+  },
 };
