@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { BRIEFING_SLIDES } from '../shared/contracts/briefing.contract';
 import { hostCall } from './contract-client';
+import { watch } from './page-problems';
 import { startHostProcess, type HostProcess } from './host-process';
 
 /**
@@ -37,15 +38,6 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-/** Collects CSP violations and page errors. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return problems;
-}
 
 async function openBriefing(page: Page, display: string) {
   await page.goto(host.urlFor(display));
@@ -53,37 +45,40 @@ async function openBriefing(page: Page, display: string) {
 }
 const slideIndex = (page: Page) => page.getByTestId('view-briefing');
 
+/** The other window shows slide `index` within 2 s. */
+const follows = (page: Page, index: number) => expect(slideIndex(page)).toHaveAttribute('data-slide-index', String(index), { timeout: 2000 });
+/** Press `key` in one window; the other follows to slide `index`. */
+async function pressAndFollow(from: Page, key: string, to: Page, index: number) {
+  await from.keyboard.press(key);
+  await follows(to, index);
+}
+
 test('a step on one display shows on the other within 2 s; keys, dots and a forged input', async ({ browser }) => {
   const a = await browser.newPage();
   const b = await browser.newPage();
-  const problems = [...watch(a), ...watch(b)];
+  const problemsA = watch(a);
+  const problemsB = watch(b);
   await openBriefing(a, '2');
   await openBriefing(b, '3');
   await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '0');
   await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '0');
 
-  await a.keyboard.press('ArrowRight');
-  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '1', { timeout: 2000 });
+  await pressAndFollow(a, 'ArrowRight', b, 1);
   await expect(b.getByTestId('slide-feedback')).toBeVisible({ timeout: 2000 });
   await expect(b.getByTestId('briefing-count')).toHaveText('Trang 2/6');
 
   // A presenter clicker sends PageDown / PageUp.
-  await b.keyboard.press('PageDown');
-  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '2', { timeout: 2000 });
-  await b.keyboard.press('PageUp');
-  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '1', { timeout: 2000 });
-  await a.keyboard.press('5');
-  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '4', { timeout: 2000 });
+  await pressAndFollow(b, 'PageDown', a, 2);
+  await pressAndFollow(b, 'PageUp', a, 1);
+  await pressAndFollow(a, '5', b, 4);
   await expect(b.getByTestId('briefing-dot-4')).toHaveAttribute('aria-current', 'step');
-  await a.keyboard.press('Home');
-  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '0', { timeout: 2000 });
+  await pressAndFollow(a, 'Home', b, 0);
   // Before the first slide: the last (the deck wraps).
-  await a.keyboard.press('ArrowLeft');
-  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', String(BRIEFING_SLIDES.length - 1), { timeout: 2000 });
+  await pressAndFollow(a, 'ArrowLeft', b, BRIEFING_SLIDES.length - 1);
   await b.getByTestId('briefing-next').click();
-  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '0', { timeout: 2000 });
+  await follows(a, 0);
   await b.getByTestId('briefing-dot-2').click();
-  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '2', { timeout: 2000 });
+  await follows(a, 2);
 
   // P plays on every display; P again pauses.
   await a.keyboard.press('p');
@@ -94,14 +89,14 @@ test('a step on one display shows on the other within 2 s; keys, dots and a forg
 
   // The operator's console drives the same deck.
   const c = await browser.newPage();
-  problems.push(...watch(c));
+  const consoleProblems = watch(c);
   await c.goto(`${host.origin}/#token=${host.token}`);
   const remote = c.getByTestId('briefing-remote');
   await expect(remote).toContainText('Màn hình 2');
   await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)');
   await c.getByTestId('briefing-remote-next').click();
-  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '3', { timeout: 2000 });
-  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '3', { timeout: 2000 });
+  await follows(a, 3);
+  await follows(b, 3);
   await remote.screenshot({ path: `${SHOTS}/briefing-console-remote.png` });
   await a.keyboard.press('ArrowLeft');
   await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)', { timeout: 2000 });
@@ -111,7 +106,7 @@ test('a step on one display shows on the other within 2 s; keys, dots and a forg
   await expect(hostCall(host, 'briefing:go', { delta: 5 })).rejects.toThrow(/Invalid input/);
   expect((await hostCall<{ slide: number }>(host, 'briefing:getState')).slide).toBe(2);
   await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '2');
-  expect(problems).toEqual([]);
+  expect([...problemsA, ...problemsB, ...consoleProblems]).toEqual([]);
   await a.close();
   await b.close();
   await c.close();
