@@ -52,14 +52,6 @@ export const vi = {
     error: 'Không thực hiện được: {{message}}',
   },
   health: { ok: 'Ổn định', degraded: 'Suy giảm', down: 'Ngừng', idle: 'Chờ' },
-  empty: {
-    title: 'Chưa có dữ liệu',
-    mosaic: 'Khảm camera trực tiếp chưa được cài đặt trong phiên bản này. Khi có, màn hình này sẽ phát video từ các camera của huyện.',
-    map: 'Bản đồ GIS ngoại tuyến của huyện chưa được cài đặt trong phiên bản này.',
-    kpi: 'Các bảng chỉ số KPI chưa được cài đặt trong phiên bản này. Không hiển thị số liệu giả.',
-    feedback: 'Hàng đợi phản ánh kiến nghị chưa được cài đặt trong phiên bản này.',
-    hint: 'Người vận hành có thể chuyển màn hình này sang chế độ khác từ Bảng điều khiển.',
-  },
   sync: {
     title: 'Đồng bộ với máy chủ trung tâm',
     stateLabel: 'Trạng thái',

@@ -7,7 +7,6 @@ import { ConsoleView } from '../features/console/ConsoleView';
 import { FeedbackView } from '../features/feedback/FeedbackView';
 import { KpiView } from '../features/kpi/KpiView';
 import { MosaicView } from '../features/mosaic/MosaicView';
-import { EmptyState } from './EmptyState';
 import { useConnection, useHealth, useSyncStatus, useWallState } from './hooks';
 import { LoginView } from './LoginView';
 import { StandbyBanner } from './StandbyBanner';
@@ -102,8 +101,6 @@ export function App() {
           <KpiView layout={resolved?.layout} />
         ) : view === 'briefing' ? (
           <BriefingView />
-        ) : view ? (
-          <EmptyState view={view} />
         ) : null}
       </main>
     </div>
