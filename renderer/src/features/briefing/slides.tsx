@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
-import type { AlertItem, BriefingSlideId, FeedbackQueryResult, KpiTile } from '../../../../shared/contracts';
+import type { AlertItem, BriefingSlideId, FeedbackQueryResult, KpiBoardId, KpiState } from '../../../../shared/contracts';
+import { INDICATORS, stateOf } from '../../../../shared/kpi/catalogue';
 import { unitName } from '../../../../shared/kpi/units';
 import { api } from '../../api';
-import { TIME_ZONE } from '../../i18n';
+import { TIME_ZONE, locale } from '../../i18n';
 import { useNow } from '../../shell/hooks';
 import { formatDuration } from '../kpi/format';
 import { ScoreCard } from '../kpi/ScoreCard';
@@ -12,28 +13,22 @@ import { newest, pick, useBoard } from './data';
 import { BigStat, Slide, Tiles } from './Slide';
 
 /** The headline indicator of each of the six components, in the order the IOC presents them. */
-const HEADLINES = ['dvc.score766', 'pakn.ontime_pct', 'cam.online_pct', 'hl.fully_immunized_pct', 'ed.schools_standard_pct', 'cyber.negative_pct'];
-const COMPONENT_OF: Record<string, string> = {
-  'dvc.score766': 'services',
-  'pakn.ontime_pct': 'feedback',
-  'cam.online_pct': 'cameras',
-  'hl.fully_immunized_pct': 'health',
-  'ed.schools_standard_pct': 'education',
-  'cyber.negative_pct': 'cyberspace',
-};
+const HEADLINES: ReadonlyArray<{ board: KpiBoardId; code: string }> = [
+  { board: 'services', code: 'dvc.score766' },
+  { board: 'feedback', code: 'pakn.ontime_pct' },
+  { board: 'cameras', code: 'cam.online_pct' },
+  { board: 'health', code: 'hl.fully_immunized_pct' },
+  { board: 'education', code: 'ed.schools_standard_pct' },
+  { board: 'cyberspace', code: 'cyber.negative_pct' },
+];
 
 function OverviewSlide() {
   const { t, i18n } = useTranslation();
   const b = useBoard('overview');
   const now = useNow(30_000);
-  const tiles = pick(b.value, HEADLINES);
-  // "Thứ Năm, 26/11/2026 · 18:14" in Vietnam time, whatever the machine's zone.
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { timeZone: TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
-  const date = `${parts.weekday}, ${parts.day}/${parts.month}/${parts.year} · ${parts.hour}:${parts.minute}`;
+  // "Thứ Năm, 26/11/2026 · 18:14" in Vietnam time, whatever the machine's zone (as the status bar's clock).
+  const loc = locale(i18n.language);
+  const date = `${new Intl.DateTimeFormat(loc, { timeZone: TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(now)} · ${new Intl.DateTimeFormat(loc, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(now)}`;
   return (
     <Slide
       id="overview"
@@ -47,10 +42,10 @@ function OverviewSlide() {
       }
     >
       <div className="bf-tiles bf-grid-3">
-        {tiles.map((tile) => (
-          <div className="bf-labelled" key={tile.indicator}>
-            <span className="bf-component">{t(`kpi.boards.${COMPONENT_OF[tile.indicator]}`)}</span>
-            <Tiles tiles={[tile]} current={b.value!.period} />
+        {HEADLINES.map(({ board, code }) => (
+          <div className="bf-labelled" key={code}>
+            <span className="bf-component">{t(`kpi.boards.${board}`)}</span>
+            <Tiles tiles={pick(b.value, [code])} current={b.value?.period ?? ''} />
           </div>
         ))}
       </div>
@@ -58,7 +53,11 @@ function OverviewSlide() {
   );
 }
 
-const countState = (n: number | null | undefined, amberFrom = 1): KpiTile['state'] => (n == null ? 'none' : n === 0 ? 'green' : n >= amberFrom * 3 ? 'red' : 'amber');
+/** A live count judged by the catalogue's thresholds of the indicator it is a live reading of. */
+const judged = (code: string, n: number | null | undefined): KpiState => {
+  const ind = INDICATORS.get(code);
+  return ind && n != null ? stateOf(ind, n) : 'none';
+};
 
 function FeedbackSlide() {
   const { t } = useTranslation();
@@ -78,7 +77,7 @@ function FeedbackSlide() {
     <Slide id="feedback" asOf={newest(b.value?.asOf, r?.now)} ready={!!b.value && !!r} error={b.error ?? q.error}>
       <div className="bf-row bf-row-4">
         <BigStat testId="stat-open" label={t('briefing.feedback.open')} value={r?.total} state="none" />
-        <BigStat testId="stat-overdue" label={t('briefing.feedback.overdue')} value={r?.counts.overdue} state={countState(r?.counts.overdue)} />
+        <BigStat testId="stat-overdue" label={t('briefing.feedback.overdue')} value={r?.counts.overdue} state={judged('pakn.overdue', r?.counts.overdue)} />
         <BigStat testId="stat-due-soon" label={t('briefing.feedback.dueSoon')} value={r?.counts.dueSoon} state={r?.counts.dueSoon ? 'amber' : 'green'} />
         <Tiles tiles={ontime} current={b.value?.period ?? ''} className="bf-inline" />
       </div>
@@ -106,8 +105,8 @@ function CamerasSlide() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const b = useBoard('cameras');
-  const now = useNow(60_000);
-  const alerts = useKpi<AlertItem[]>(`briefing|camera-alerts|${now.getTime()}`, () => api.data.listAlerts({ open: true, limit: 500 }), ['alert']);
+  const now = useNow(60_000); // how long each camera has been offline, ticking
+  const alerts = useKpi<AlertItem[]>('briefing|camera-alerts', () => api.data.listAlerts({ open: true, limit: 500 }), ['alert']);
   const offline = (alerts.value ?? []).map((a) => a.row).filter((a) => a.kind === 'camera_offline').sort((x, y) => x.raisedAt.localeCompare(y.raisedAt));
   const [online] = pick(b.value, ['cam.online_pct']);
   const [offNow] = pick(b.value, ['cam.offline_now']);
@@ -117,7 +116,7 @@ function CamerasSlide() {
     <Slide id="cameras" asOf={b.value?.asOf ?? null} ready={!!b.value && !!alerts.value} error={b.error ?? alerts.error}>
       <div className="bf-row bf-row-4">
         <BigStat testId="stat-online" label={t('briefing.cameras.online')} value={online?.numerator} sub={total != null ? t('briefing.cameras.of', { total }) : undefined} state={online?.state ?? 'none'} />
-        <BigStat testId="stat-offline" label={t('briefing.cameras.offline')} value={offNow?.value ?? offline.length} state={offNow?.state ?? countState(offline.length)} />
+        <BigStat testId="stat-offline" label={t('briefing.cameras.offline')} value={offNow?.value ?? offline.length} state={offNow?.state ?? judged('cam.offline_now', offline.length)} />
         <Tiles tiles={pick(b.value, ['cam.online_pct', 'cam.uptime_pct'])} current={b.value?.period ?? ''} className="bf-inline" />
       </div>
       <section className="kpi-panel bf-offline" data-testid="offline-cameras" data-total={offline.length}>
