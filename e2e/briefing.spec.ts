@@ -84,6 +84,8 @@ test('a step on one display shows on the other within 2 s; keys, dots and a forg
   await a.keyboard.press('p');
   await expect(slideIndex(b)).toHaveAttribute('data-playing', 'true', { timeout: 2000 });
   await expect(b.getByTestId('briefing-play')).toHaveAttribute('aria-pressed', 'true');
+  await expect(b.locator('.bf-timer')).toHaveText(/^Tự chuyển trang sau \d+ giây$/);
+  await b.screenshot({ path: `${SHOTS}/briefing-playing.png` });
   await b.keyboard.press('P');
   await expect(slideIndex(a)).toHaveAttribute('data-playing', 'false', { timeout: 2000 });
 

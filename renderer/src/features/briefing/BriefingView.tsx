@@ -39,7 +39,8 @@ export function BriefingView() {
   if (!state) return <p className="loading">{t('briefing.loading')}</p>;
   const id = BRIEFING_SLIDES[state.slide];
   const Current = SLIDE_VIEWS[id];
-  const left = Math.max(0, Math.ceil((Date.parse(state.at) + state.intervalMs - now.getTime()) / 1000));
+  // Seconds to the service's next step (this window's clock may differ from main's a little: bounded).
+  const left = Math.min(state.intervalMs / 1000, Math.max(0, Math.ceil((Date.parse(state.at) + state.intervalMs - now.getTime()) / 1000)));
   return (
     <section className="briefing" data-testid="view-briefing" data-slide={id} data-slide-index={state.slide} data-playing={state.playing} data-revision={state.revision}>
       <div className="bf-stage">
