@@ -4,7 +4,7 @@ import { INDICATORS, stateOf } from '../../../../shared/kpi/catalogue';
 import { unitName } from '../../../../shared/kpi/units';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
-import { useNow } from '../../shell/hooks';
+import { useNow, useSyncStatus } from '../../shell/hooks';
 import { formatDuration } from '../kpi/format';
 import { ScoreCard } from '../kpi/ScoreCard';
 import { useKpi } from '../kpi/useKpi';
@@ -73,8 +73,10 @@ function FeedbackSlide() {
   );
   const ontime = pick(b.value, ['pakn.ontime_pct']);
   const r = q.value;
+  // The live counts are as of the cache's last pull from the central server.
+  const cacheAsOf = useSyncStatus()?.asOf;
   return (
-    <Slide id="feedback" asOf={newest(b.value?.asOf, r?.now)} ready={!!b.value && !!r} error={b.error ?? q.error}>
+    <Slide id="feedback" asOf={newest(b.value?.asOf, cacheAsOf)} ready={!!b.value && !!r} error={b.error ?? q.error}>
       <div className="bf-row bf-row-4">
         <BigStat testId="stat-open" label={t('briefing.feedback.open')} value={r?.total} state="none" />
         <BigStat testId="stat-overdue" label={t('briefing.feedback.overdue')} value={r?.counts.overdue} state={judged('pakn.overdue', r?.counts.overdue)} />
@@ -112,8 +114,9 @@ function CamerasSlide() {
   const [offNow] = pick(b.value, ['cam.offline_now']);
   const total = online?.denominator ?? null;
   const shown = offline.slice(0, 8);
+  const cacheAsOf = useSyncStatus()?.asOf; // the open alerts are as of the cache's last pull
   return (
-    <Slide id="cameras" asOf={b.value?.asOf ?? null} ready={!!b.value && !!alerts.value} error={b.error ?? alerts.error}>
+    <Slide id="cameras" asOf={newest(b.value?.asOf, cacheAsOf)} ready={!!b.value && !!alerts.value} error={b.error ?? alerts.error}>
       <div className="bf-row bf-row-4">
         <BigStat testId="stat-online" label={t('briefing.cameras.online')} value={online?.numerator} sub={total != null ? t('briefing.cameras.of', { total }) : undefined} state={online?.state ?? 'none'} />
         <BigStat testId="stat-offline" label={t('briefing.cameras.offline')} value={offNow?.value ?? offline.length} state={offNow?.state ?? judged('cam.offline_now', offline.length)} />
