@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { periodOf } from '../shared/kpi/periods';
 import { hostCall } from './contract-client';
+import { watch } from './page-problems';
 import { startHostProcess, type HostProcess } from './host-process';
 import { apiLogin, DEMO_PASSWORD, startServerProcess, type ServerProcess } from './server-process';
 
@@ -69,16 +70,6 @@ function kpiUrl(display: string, board: string): string {
   url.searchParams.set('view', 'kpi');
   url.searchParams.set('board', board);
   return url.toString();
-}
-
-/** Collects CSP violations and page errors: a board must not need anything the policy forbids. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return problems;
 }
 
 const tile = (page: Page, code: string) => page.getByTestId(`tile-${code}`);

@@ -10,6 +10,7 @@ import { basemapOrigins } from '../../shared/map/basemap';
 import { FeedbackService } from '../services/feedback/feedback.service';
 import { MapService } from '../services/map/map.service';
 import { KpiService } from '../services/kpi/kpi.service';
+import { BriefingService } from '../services/briefing/briefing.service';
 import { MosaicService } from '../services/mosaic/mosaic.service';
 import type { HealthReport } from '../services/system/health.service';
 import type { Camera } from '../../shared/domain/entities';
@@ -104,6 +105,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const offStreams = streams?.onHealth((all) => bus.publish(streamsContract.onHealth, all));
   const map = new MapService({ db: () => central.cacheConnection(), bus, health: () => streams?.health() ?? [], log: opts.log });
   const offMapHealth = streams?.onHealth(() => map.onHealth());
+  const briefing = new BriefingService({ bus });
   const offMapData = bus.subscribe((channel, payload) => {
     if (channel === dataContract.onChanged.channel) map.onDataChanged((payload as { entities: string[] }).entities);
   });
@@ -201,6 +203,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       getSelection: () => map.getSelection(),
       getBasemap: () => config.get().map.basemap,
     },
+    briefing: {
+      getState: () => briefing.getState(),
+      go: (input, ctx) => briefing.go(input, ctx.displayId ?? null),
+    },
   };
   const dispatcher = createDispatcher(appContract, impl, opts.log);
   wall.start();
@@ -226,6 +232,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       offMapHealth?.();
       offMapData();
       map.dispose();
+      briefing.dispose();
       await streams?.dispose();
       wall.dispose();
       feedback.dispose();

@@ -6,6 +6,7 @@ import { mosaicContract, streamsContract } from './streams.contract';
 import { feedbackContract } from './feedback.contract';
 import { mapContract } from './map.contract';
 import { kpiContract } from './kpi.contract';
+import { briefingContract } from './briefing.contract';
 import type { ContractBridge, ContractClient, ContractImpl } from './rpc';
 
 /** The whole renderer ↔ main contract. Add a namespace here and both transports carry it. */
@@ -19,6 +20,7 @@ export const appContract = {
   feedback: feedbackContract,
   map: mapContract,
   kpi: kpiContract,
+  briefing: briefingContract,
 };
 export type AppContract = typeof appContract;
 export type AppImpl = ContractImpl<AppContract>;
@@ -34,6 +36,7 @@ export * from './streams.contract';
 export * from './feedback.contract';
 export * from './map.contract';
 export * from './kpi.contract';
+export * from './briefing.contract';
 export * from '../video/streams';
 export * from '../video/mosaic';
 export * from '../wall/profile';

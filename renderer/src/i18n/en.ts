@@ -1,6 +1,7 @@
 import { caseCommandsEn, feedbackActionsEn } from './feedback';
 import { routingEn } from './routing';
 import { kpiEn } from './kpi';
+import { briefingEn } from './briefing';
 import type { Messages } from './vi';
 import { mapEn } from './map';
 
@@ -45,15 +46,6 @@ export const en: Messages = {
     error: 'Could not do that: {{message}}',
   },
   health: { ok: 'Healthy', degraded: 'Degraded', down: 'Down', idle: 'Idle' },
-  empty: {
-    title: 'No data yet',
-    mosaic: 'The live camera mosaic is not installed in this version. When it is, this display plays the district cameras.',
-    map: 'The offline GIS map of the district is not installed in this version.',
-    kpi: 'The KPI boards are not installed in this version. No invented numbers are shown.',
-    feedback: 'The citizen-feedback queue is not installed in this version.',
-    briefing: 'The leaders’ briefing mode is not installed in this version.',
-    hint: 'An operator can switch this display to another view from the console.',
-  },
   sync: {
     title: 'Sync with the central server',
     stateLabel: 'State',
@@ -279,5 +271,6 @@ export const en: Messages = {
     },
   },
   kpi: kpiEn,
+  briefing: briefingEn,
   errors: { unknownDisplay: 'Display {{id}} is not in the wall profile.' },
 };

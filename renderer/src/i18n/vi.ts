@@ -2,6 +2,7 @@ import { caseCommandsVi, feedbackActionsVi } from './feedback';
 import { routingVi } from './routing';
 import { mapVi } from './map';
 import { kpiVi } from './kpi';
+import { briefingVi } from './briefing';
 
 export const vi = {
   map: mapVi,
@@ -51,15 +52,6 @@ export const vi = {
     error: 'Không thực hiện được: {{message}}',
   },
   health: { ok: 'Ổn định', degraded: 'Suy giảm', down: 'Ngừng', idle: 'Chờ' },
-  empty: {
-    title: 'Chưa có dữ liệu',
-    mosaic: 'Khảm camera trực tiếp chưa được cài đặt trong phiên bản này. Khi có, màn hình này sẽ phát video từ các camera của huyện.',
-    map: 'Bản đồ GIS ngoại tuyến của huyện chưa được cài đặt trong phiên bản này.',
-    kpi: 'Các bảng chỉ số KPI chưa được cài đặt trong phiên bản này. Không hiển thị số liệu giả.',
-    feedback: 'Hàng đợi phản ánh kiến nghị chưa được cài đặt trong phiên bản này.',
-    briefing: 'Chế độ giao ban cho lãnh đạo chưa được cài đặt trong phiên bản này.',
-    hint: 'Người vận hành có thể chuyển màn hình này sang chế độ khác từ Bảng điều khiển.',
-  },
   sync: {
     title: 'Đồng bộ với máy chủ trung tâm',
     stateLabel: 'Trạng thái',
@@ -291,6 +283,7 @@ export const vi = {
     },
   },
   kpi: kpiVi,
+  briefing: briefingVi,
   errors: { unknownDisplay: 'Màn hình {{id}} không có trong cấu hình tường.' },
 };
 export type Messages = typeof vi;

@@ -2,11 +2,11 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VIEW_IDS, type ViewId } from '../../../shared/contracts';
 import { displayId } from '../api';
+import { BriefingView } from '../features/briefing/BriefingView';
 import { ConsoleView } from '../features/console/ConsoleView';
 import { FeedbackView } from '../features/feedback/FeedbackView';
 import { KpiView } from '../features/kpi/KpiView';
 import { MosaicView } from '../features/mosaic/MosaicView';
-import { EmptyState } from './EmptyState';
 import { useConnection, useHealth, useSyncStatus, useWallState } from './hooks';
 import { LoginView } from './LoginView';
 import { StandbyBanner } from './StandbyBanner';
@@ -99,8 +99,8 @@ export function App() {
           <FeedbackView layout={resolved?.layout} />
         ) : view === 'kpi' ? (
           <KpiView layout={resolved?.layout} />
-        ) : view ? (
-          <EmptyState view={view} />
+        ) : view === 'briefing' ? (
+          <BriefingView />
         ) : null}
       </main>
     </div>

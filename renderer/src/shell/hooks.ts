@@ -16,7 +16,7 @@ export function useConnection(): ConnectionState {
  * Subscribe to a contract event and (re)load the current value on mount and after every reconnect,
  * so a page that lost its connection never keeps showing stale state silently.
  */
-function useLive<T>(load: () => Promise<T>, subscribe: (l: (v: T) => void) => () => void, accept: (prev: T | null, next: T) => boolean = () => true): T | null {
+export function useLive<T>(load: () => Promise<T>, subscribe: (l: (v: T) => void) => () => void, accept: (prev: T | null, next: T) => boolean = () => true): T | null {
   const [value, setValue] = useState<T | null>(null);
   const conn = useConnection();
   useEffect(() => {

@@ -6,6 +6,7 @@ import { CameraCredentials } from './CameraCredentials';
 import { DataPanel } from './DataPanel';
 import { PushToWall } from './PushToWall';
 import { PushKpiBoard } from '../kpi/PushKpiBoard';
+import { BriefingRemote } from '../briefing/BriefingRemote';
 import { SyncPanel } from './SyncPanel';
 import { RoutingRulesPanel } from '../feedback/RoutingRulesPanel';
 import { api } from '../../api';
@@ -88,6 +89,7 @@ export function ConsoleView({ wall, health, sync }: { wall: WallState; health: S
         <div>
           <PushToWall wall={wall} />
           <PushKpiBoard wall={wall} />
+          <BriefingRemote wall={wall} />
           <SyncPanel status={sync} />
           <DataPanel />
           <CameraCredentials />

@@ -1,0 +1,177 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { BRIEFING_SLIDES } from '../shared/contracts/briefing.contract';
+import { hostCall } from './contract-client';
+import { watch } from './page-problems';
+import { startHostProcess, type HostProcess } from './host-process';
+
+/**
+ * The leaders' briefing against the headless host and its embedded demo district: two displays
+ * show the deck and follow one another, every slide fits one 1920×1080 screen with real figures.
+ */
+const SHOTS = 'test-results/screenshots';
+const VI_TITLES = ['Tổng quan', 'Phản ánh kiến nghị', 'Dịch vụ công (Quyết định 766)', 'Camera giám sát', 'Y tế & Giáo dục', 'An ninh mạng'];
+let host: HostProcess;
+
+test.describe.configure({ mode: 'serial' });
+test.use({ viewport: { width: 1920, height: 1080 } });
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  mkdirSync(SHOTS, { recursive: true });
+  host = await startHostProcess({ displays: 3 });
+  // The embedded server seeds the demo district and computes its KPI year; wait until the cache holds it.
+  await expect
+    .poll(
+      async () => {
+        const s = await hostCall<{ counts: Record<string, number> }>(host, 'data:summary');
+        return Math.min(s.counts.camera, s.counts.feedback_case, s.counts.alert, s.counts.indicator_value, s.counts.dossier_event);
+      },
+      { timeout: 270_000, intervals: [500, 1000, 2000] },
+    )
+    .toBeGreaterThan(0);
+  await hostCall(host, 'wall:assignView', { displayId: '2', view: 'briefing' });
+  await hostCall(host, 'wall:assignView', { displayId: '3', view: 'briefing' });
+  await hostCall(host, 'briefing:go', { slide: 0, playing: false });
+});
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+
+async function openBriefing(page: Page, display: string) {
+  await page.goto(host.urlFor(display));
+  await expect(page.getByTestId('view-briefing')).toBeVisible({ timeout: 30_000 });
+}
+const slideIndex = (page: Page) => page.getByTestId('view-briefing');
+
+/** The other window shows slide `index` within 2 s. */
+const follows = (page: Page, index: number) => expect(slideIndex(page)).toHaveAttribute('data-slide-index', String(index), { timeout: 2000 });
+/** Press `key` in one window; the other follows to slide `index`. */
+async function pressAndFollow(from: Page, key: string, to: Page, index: number) {
+  await from.keyboard.press(key);
+  await follows(to, index);
+}
+
+test('a step on one display shows on the other within 2 s; keys, dots and a forged input', async ({ browser }) => {
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  const problemsA = watch(a);
+  const problemsB = watch(b);
+  await openBriefing(a, '2');
+  await openBriefing(b, '3');
+  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '0');
+  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '0');
+
+  await pressAndFollow(a, 'ArrowRight', b, 1);
+  await expect(b.getByTestId('slide-feedback')).toBeVisible({ timeout: 2000 });
+  await expect(b.getByTestId('briefing-count')).toHaveText('Trang 2/6');
+
+  // A presenter clicker sends PageDown / PageUp.
+  await pressAndFollow(b, 'PageDown', a, 2);
+  await pressAndFollow(b, 'PageUp', a, 1);
+  await pressAndFollow(a, '5', b, 4);
+  await expect(b.getByTestId('briefing-dot-4')).toHaveAttribute('aria-current', 'step');
+  await pressAndFollow(a, 'Home', b, 0);
+  // Before the first slide: the last (the deck wraps).
+  await pressAndFollow(a, 'ArrowLeft', b, BRIEFING_SLIDES.length - 1);
+  await b.getByTestId('briefing-next').click();
+  await follows(a, 0);
+  await b.getByTestId('briefing-dot-2').click();
+  await follows(a, 2);
+
+  // P plays on every display; P again pauses.
+  await a.keyboard.press('p');
+  await expect(slideIndex(b)).toHaveAttribute('data-playing', 'true', { timeout: 2000 });
+  await expect(b.getByTestId('briefing-play')).toHaveAttribute('aria-pressed', 'true');
+  await expect(b.locator('.bf-timer')).toHaveText(/^Tự chuyển trang sau \d+ giây$/);
+  await b.screenshot({ path: `${SHOTS}/briefing-playing.png` });
+  await b.keyboard.press('P');
+  await expect(slideIndex(a)).toHaveAttribute('data-playing', 'false', { timeout: 2000 });
+
+  // The operator's console drives the same deck.
+  const c = await browser.newPage();
+  const consoleProblems = watch(c);
+  await c.goto(`${host.origin}/#token=${host.token}`);
+  const remote = c.getByTestId('briefing-remote');
+  await expect(remote).toContainText('Màn hình 2');
+  await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)');
+  await c.getByTestId('briefing-remote-next').click();
+  await follows(a, 3);
+  await follows(b, 3);
+  await remote.screenshot({ path: `${SHOTS}/briefing-console-remote.png` });
+  await a.keyboard.press('ArrowLeft');
+  await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)', { timeout: 2000 });
+
+  // Forged input from a client: a clear error, the deck does not move.
+  await expect(hostCall(host, 'briefing:go', { slide: 6 })).rejects.toThrow(/Invalid input for briefing:go/);
+  await expect(hostCall(host, 'briefing:go', { delta: 5 })).rejects.toThrow(/Invalid input/);
+  expect((await hostCall<{ slide: number }>(host, 'briefing:getState')).slide).toBe(2);
+  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '2');
+  expect([...problemsA, ...problemsB, ...consoleProblems]).toEqual([]);
+  await a.close();
+  await b.close();
+  await c.close();
+});
+
+test('every slide: Vietnamese, real figures, nothing outside the 1920×1080 screen (screenshots)', async ({ page }) => {
+  const problems = watch(page);
+  await openBriefing(page, '2');
+  for (const [i, id] of BRIEFING_SLIDES.entries()) {
+    await hostCall(host, 'briefing:go', { slide: i });
+    const slide = page.getByTestId(`slide-${id}`);
+    await expect(slide).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
+    await expect(slide.locator('h1')).toHaveText(VI_TITLES[i]);
+    await expect(slide.getByTestId('slide-asof')).toHaveText(/^Số liệu lúc \d\d:\d\d \d\d\/\d\d$/);
+    // Panels mount their own lists: wait until each has answered.
+    for (const panel of await slide.locator('[data-testid^="worklist-"]').all()) await expect(panel).not.toHaveAttribute('data-total', '');
+
+    // Real numbers: every headline figure on the slide, most of them not "—".
+    const figures = await slide.locator('.kpi-tile-value strong, .kpi-score-total strong').allTextContents();
+    const real = figures.filter((f) => /\d/.test(f));
+    expect(figures.length, id).toBeGreaterThanOrEqual(3);
+    expect(real.length, `${id}: ${figures.join(' | ')}`).toBeGreaterThanOrEqual(Math.ceil(figures.length / 2));
+
+    // Headline figures are at least 96 px, text at least 28 px.
+    const sizes = await slide.evaluate((el) => ({
+      headline: Math.min(...[...el.querySelectorAll('.kpi-tile-value strong')].map((e) => parseFloat(getComputedStyle(e).fontSize))),
+      smallest: Math.min(...[...el.querySelectorAll('.kpi-tile-name, .kpi-item-main, .kpi-item-where, .kpi-group-name, .bf-asof')].map((e) => parseFloat(getComputedStyle(e).fontSize))),
+    }));
+    expect(sizes.headline, id).toBeGreaterThanOrEqual(96);
+    expect(sizes.smallest, id).toBeGreaterThanOrEqual(28);
+
+    // Nothing overflows: the page does not scroll, every box is inside the viewport, no tile or panel cuts its content.
+    const overflow = await page.evaluate(() => {
+      const out: string[] = [];
+      const se = document.scrollingElement!;
+      if (se.scrollWidth > innerWidth || se.scrollHeight > innerHeight) out.push(`page ${se.scrollWidth}×${se.scrollHeight}`);
+      const view = document.querySelector<HTMLElement>('[data-testid="view"]')!;
+      if (view.scrollHeight > view.clientHeight + 1 || view.scrollWidth > view.clientWidth + 1) out.push(`view ${view.scrollWidth}×${view.scrollHeight} in ${view.clientWidth}×${view.clientHeight}`);
+      for (const el of document.querySelectorAll<HTMLElement>('.briefing *')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.right > innerWidth + 1 || r.bottom > innerHeight + 1 || r.left < -1 || r.top < -1) out.push(`${el.className || el.tagName} at ${Math.round(r.right)},${Math.round(r.bottom)}`);
+      }
+      for (const el of document.querySelectorAll<HTMLElement>('.briefing .kpi-tile, .briefing .kpi-panel, .briefing .bf-slide')) {
+        if (el.scrollHeight > el.clientHeight + 2) out.push(`${el.className} cut: ${el.scrollHeight} > ${el.clientHeight}`);
+      }
+      return out;
+    });
+    expect(overflow, id).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/briefing-${i + 1}-${id}.png` });
+  }
+  expect(problems).toEqual([]);
+});
+
+test('English: the deck in English when the display is switched to it', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('ioc.lang', 'en'));
+  await hostCall(host, 'briefing:go', { slide: 0 });
+  await openBriefing(page, '3');
+  const slide = page.getByTestId('slide-overview');
+  await expect(slide).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
+  await expect(slide.locator('h1')).toHaveText('Overview');
+  await expect(slide.getByTestId('slide-asof')).toHaveText(/^Data as of \d\d:\d\d \d\d\/\d\d$/);
+  await expect(page.getByTestId('briefing-count')).toHaveText('Slide 1/6');
+  await expect(page.getByTestId('briefing-next')).toHaveText(/Next/);
+  await page.screenshot({ path: `${SHOTS}/briefing-en-overview.png` });
+});

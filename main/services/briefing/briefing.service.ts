@@ -1,0 +1,75 @@
+import { BRIEFING_AUTO_ADVANCE_MS, BRIEFING_SLIDES, briefingContract, type BriefingGoInput, type BriefingState } from '../../../shared/contracts/briefing.contract';
+import type { EventBus } from '../../core/events';
+
+export interface BriefingServiceDeps {
+  bus: EventBus;
+  now?: () => Date;
+  /** Auto-advance period while playing (default BRIEFING_AUTO_ADVANCE_MS). */
+  intervalMs?: number;
+}
+
+/**
+ * The briefing deck's position, held in main so every window showing the briefing shows the same
+ * slide. A step (`delta`) wraps round the deck. While playing, the service's own timer moves the deck
+ * on; any manual change restarts the period, so a slide the leader just went to stays its full time.
+ */
+export class BriefingService {
+  private slide = 0;
+  private playing = false;
+  private revision = 0;
+  private by: string | null = null;
+  private at: string;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly now: () => Date;
+  private readonly intervalMs: number;
+  private disposed = false;
+
+  constructor(private readonly deps: BriefingServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.intervalMs = deps.intervalMs ?? BRIEFING_AUTO_ADVANCE_MS;
+    this.at = this.now().toISOString();
+  }
+
+  getState(): BriefingState {
+    return { slide: this.slide, count: BRIEFING_SLIDES.length, playing: this.playing, intervalMs: this.intervalMs, revision: this.revision, by: this.by, at: this.at };
+  }
+
+  /** Input already validated by the contract (slide bounded, delta ±1, not both). */
+  go(input: BriefingGoInput, by: string | null): BriefingState {
+    const n = BRIEFING_SLIDES.length;
+    if (input.slide !== undefined) this.slide = input.slide;
+    else if (input.delta !== undefined) this.slide = (((this.slide + input.delta) % n) + n) % n;
+    if (input.playing !== undefined) this.playing = input.playing;
+    this.restartTimer();
+    return this.changed(by);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopTimer();
+  }
+
+  private changed(by: string | null): BriefingState {
+    this.revision += 1;
+    this.by = by;
+    this.at = this.now().toISOString();
+    const s = this.getState();
+    this.deps.bus.publish(briefingContract.onChanged, s);
+    return s;
+  }
+
+  private restartTimer(): void {
+    this.stopTimer();
+    if (!this.playing || this.disposed) return;
+    this.timer = setInterval(() => {
+      this.slide = (this.slide + 1) % BRIEFING_SLIDES.length;
+      this.changed(null);
+    }, this.intervalMs);
+    this.timer.unref?.();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

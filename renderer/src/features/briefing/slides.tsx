@@ -1,0 +1,187 @@
+import { useTranslation } from 'react-i18next';
+import type { AlertItem, BriefingSlideId, FeedbackQueryResult, KpiBoardId, KpiState } from '../../../../shared/contracts';
+import { INDICATORS, stateOf } from '../../../../shared/kpi/catalogue';
+import { unitName } from '../../../../shared/kpi/units';
+import { api } from '../../api';
+import { TIME_ZONE, locale } from '../../i18n';
+import { useNow, useSyncStatus } from '../../shell/hooks';
+import { formatDuration } from '../kpi/format';
+import { ScoreCard } from '../kpi/ScoreCard';
+import { useKpi } from '../kpi/useKpi';
+import { WorklistPanel } from '../kpi/WorklistPanel';
+import { newest, pick, useBoard } from './data';
+import { BigStat, Slide, Tiles } from './Slide';
+
+/** The headline indicator of each of the six components, in the order the IOC presents them. */
+const HEADLINES: ReadonlyArray<{ board: KpiBoardId; code: string }> = [
+  { board: 'services', code: 'dvc.score766' },
+  { board: 'feedback', code: 'pakn.ontime_pct' },
+  { board: 'cameras', code: 'cam.online_pct' },
+  { board: 'health', code: 'hl.fully_immunized_pct' },
+  { board: 'education', code: 'ed.schools_standard_pct' },
+  { board: 'cyberspace', code: 'cyber.negative_pct' },
+];
+
+function OverviewSlide() {
+  const { t, i18n } = useTranslation();
+  const b = useBoard('overview');
+  const now = useNow(30_000);
+  // "Thứ Năm, 26/11/2026 · 18:14" in Vietnam time, whatever the machine's zone (as the status bar's clock).
+  const loc = locale(i18n.language);
+  const date = `${new Intl.DateTimeFormat(loc, { timeZone: TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(now)} · ${new Intl.DateTimeFormat(loc, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(now)}`;
+  return (
+    <Slide
+      id="overview"
+      asOf={b.value?.asOf ?? null}
+      ready={!!b.value}
+      error={b.error}
+      aside={
+        <span className="bf-today" data-testid="briefing-today">
+          {t('briefing.district')} · {date}
+        </span>
+      }
+    >
+      <div className="bf-tiles bf-grid-3">
+        {HEADLINES.map(({ board, code }) => (
+          <div className="bf-labelled" key={code}>
+            <span className="bf-component">{t(`kpi.boards.${board}`)}</span>
+            <Tiles tiles={pick(b.value, [code])} current={b.value?.period ?? ''} />
+          </div>
+        ))}
+      </div>
+    </Slide>
+  );
+}
+
+/** A live count judged by the catalogue's thresholds of the indicator it is a live reading of. */
+const judged = (code: string, n: number | null | undefined): KpiState => {
+  const ind = INDICATORS.get(code);
+  return ind && n != null ? stateOf(ind, n) : 'none';
+};
+
+function FeedbackSlide() {
+  const { t } = useTranslation();
+  const b = useBoard('feedback');
+  // Open cases and the live SLA counts (overdue, due within 24 h) from the queue itself.
+  const q = useKpi<FeedbackQueryResult>(
+    'briefing|feedback-open',
+    async () => {
+      const { openStatuses } = await api.feedback.lookups();
+      return api.feedback.query({ filters: { status: openStatuses }, limit: 0 });
+    },
+    ['feedback_case', 'case_event'],
+  );
+  const ontime = pick(b.value, ['pakn.ontime_pct']);
+  const r = q.value;
+  // The live counts are as of the cache's last pull from the central server.
+  const cacheAsOf = useSyncStatus()?.asOf;
+  return (
+    <Slide id="feedback" asOf={newest(b.value?.asOf, cacheAsOf)} ready={!!b.value && !!r} error={b.error ?? q.error}>
+      <div className="bf-row bf-row-4">
+        <BigStat testId="stat-open" label={t('briefing.feedback.open')} value={r?.total} state="none" />
+        <BigStat testId="stat-overdue" label={t('briefing.feedback.overdue')} value={r?.counts.overdue} state={judged('pakn.overdue', r?.counts.overdue)} />
+        <BigStat testId="stat-due-soon" label={t('briefing.feedback.dueSoon')} value={r?.counts.dueSoon} state={r?.counts.dueSoon ? 'amber' : 'green'} />
+        <Tiles tiles={ontime} current={b.value?.period ?? ''} className="bf-inline" />
+      </div>
+      <div className="bf-list">
+        <WorklistPanel kind="feedback_overdue" limit={6} />
+      </div>
+    </Slide>
+  );
+}
+
+function ServicesSlide() {
+  const b = useBoard('services');
+  const tiles = pick(b.value, ['dvc.ontime_pct', 'dvc.due_24h', 'dvc.overdue_open']);
+  return (
+    <Slide id="services" asOf={b.value?.score766?.asOf ?? b.value?.asOf ?? null} ready={!!b.value} error={b.error}>
+      <div className="bf-split">
+        {b.value?.score766 ? <ScoreCard score={b.value.score766} /> : <div />}
+        <Tiles tiles={tiles} current={b.value?.period ?? ''} className="bf-stack" />
+      </div>
+    </Slide>
+  );
+}
+
+function CamerasSlide() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const b = useBoard('cameras');
+  const now = useNow(60_000); // how long each camera has been offline, ticking
+  const alerts = useKpi<AlertItem[]>('briefing|camera-alerts', () => api.data.listAlerts({ open: true, limit: 500 }), ['alert']);
+  const offline = (alerts.value ?? []).map((a) => a.row).filter((a) => a.kind === 'camera_offline').sort((x, y) => x.raisedAt.localeCompare(y.raisedAt));
+  const [online] = pick(b.value, ['cam.online_pct']);
+  const [offNow] = pick(b.value, ['cam.offline_now']);
+  const total = online?.denominator ?? null;
+  const shown = offline.slice(0, 8);
+  const cacheAsOf = useSyncStatus()?.asOf; // the open alerts are as of the cache's last pull
+  return (
+    <Slide id="cameras" asOf={newest(b.value?.asOf, cacheAsOf)} ready={!!b.value && !!alerts.value} error={b.error ?? alerts.error}>
+      <div className="bf-row bf-row-4">
+        <BigStat testId="stat-online" label={t('briefing.cameras.online')} value={online?.numerator} sub={total != null ? t('briefing.cameras.of', { total }) : undefined} state={online?.state ?? 'none'} />
+        <BigStat testId="stat-offline" label={t('briefing.cameras.offline')} value={offNow?.value ?? offline.length} state={offNow?.state ?? judged('cam.offline_now', offline.length)} />
+        <Tiles tiles={pick(b.value, ['cam.online_pct', 'cam.uptime_pct'])} current={b.value?.period ?? ''} className="bf-inline" />
+      </div>
+      <section className="kpi-panel bf-offline" data-testid="offline-cameras" data-total={offline.length}>
+        <header className="kpi-panel-head">
+          <h2>{t('briefing.cameras.offlineList')}</h2>
+          <strong className={`kpi-count ${offline.length ? 'bad' : ''}`}>{offline.length}</strong>
+        </header>
+        {offline.length === 0 ? (
+          <p className="muted">{t('briefing.cameras.none')}</p>
+        ) : (
+          <ol className={`kpi-items bf-offline-list${shown.length > 4 ? ' bf-two-cols' : ''}`}>
+            {shown.map((a) => (
+              <li key={a.id} data-id={a.id}>
+                <span className="kpi-item-main">
+                  <strong>{a.title}</strong>
+                </span>
+                <span className="kpi-item-where">{a.unitId ? unitName(a.unitId) : ''}</span>
+                <span className="kpi-item-due bad">{t('briefing.cameras.since', { time: formatDuration(now.getTime() - Date.parse(a.raisedAt), lang) })}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+        {offline.length > shown.length && <p className="muted kpi-more">{t('kpi.worklists.more', { count: offline.length - shown.length })}</p>}
+      </section>
+    </Slide>
+  );
+}
+
+function HealthEducationSlide() {
+  const { t } = useTranslation();
+  const h = useBoard('health');
+  const e = useBoard('education');
+  const health = pick(h.value, ['hl.fully_immunized_pct', 'hl.ehr_coverage_pct', 'hl.dtp_dropout_pct']);
+  const education = pick(e.value, ['ed.schools_standard_pct', 'ed.dropout_pct', 'ed.enrol_lower_secondary_pct']);
+  return (
+    <Slide id="health_education" asOf={newest(h.value?.asOf, e.value?.asOf)} ready={!!h.value && !!e.value} error={h.error ?? e.error}>
+      <h2 className="bf-section">{t('briefing.health')}</h2>
+      <Tiles tiles={health} current={h.value?.period ?? ''} className="bf-grid-3" />
+      <h2 className="bf-section">{t('briefing.education')}</h2>
+      <Tiles tiles={education} current={e.value?.period ?? ''} className="bf-grid-3" />
+    </Slide>
+  );
+}
+
+function CyberspaceSlide() {
+  const b = useBoard('cyberspace');
+  const tiles = pick(b.value, ['cyber.mentions', 'cyber.negative_pct', 'cyber.positive_pct']);
+  return (
+    <Slide id="cyberspace" asOf={b.value?.asOf ?? null} ready={!!b.value} error={b.error}>
+      <Tiles tiles={tiles} current={b.value?.period ?? ''} className="bf-grid-3" />
+      <div className="bf-list">
+        <WorklistPanel kind="cyber_negative" limit={5} />
+      </div>
+    </Slide>
+  );
+}
+
+export const SLIDE_VIEWS: Record<BriefingSlideId, () => React.JSX.Element> = {
+  overview: OverviewSlide,
+  feedback: FeedbackSlide,
+  services: ServicesSlide,
+  cameras: CamerasSlide,
+  health_education: HealthEducationSlide,
+  cyberspace: CyberspaceSlide,
+};
