@@ -1,15 +1,15 @@
 import { useTranslation } from 'react-i18next';
-import type { AlertItem, BriefingSlideId, FeedbackQueryResult, KpiBoardId, KpiState } from '../../../../shared/contracts';
+import type { AlertItem, BriefingSlideId, FeedbackQueryResult, KpiBoardId, KpiState, MapLayerSnapshot } from '../../../../shared/contracts';
 import { INDICATORS, stateOf } from '../../../../shared/kpi/catalogue';
 import { unitName } from '../../../../shared/kpi/units';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
 import { useNow, useSyncStatus } from '../../shell/hooks';
-import { formatDuration } from '../kpi/format';
+import { formatAsOf, formatDuration } from '../kpi/format';
 import { ScoreCard } from '../kpi/ScoreCard';
 import { useKpi } from '../kpi/useKpi';
 import { WorklistPanel } from '../kpi/WorklistPanel';
-import { newest, pick, useBoard } from './data';
+import { newest, pick, stations, useBoard, type Station } from './data';
 import { BigStat, Slide, Tiles } from './Slide';
 
 /** The headline indicator of each of the six components, in the order the IOC presents them. */
@@ -58,6 +58,95 @@ const judged = (code: string, n: number | null | undefined): KpiState => {
   const ind = INDICATORS.get(code);
   return ind && n != null ? stateOf(ind, n) : 'none';
 };
+
+/** Colour of an alarm band: below BĐ1 green, BĐ1 yellow, BĐ2 orange, BĐ3 red (as the river-watch boards). */
+const BAND_CLASS = ['b0', 'b1', 'b2', 'b3'] as const;
+const HOUR = 3_600_000;
+
+function WaterGauge({ s }: { s: Station }) {
+  const { i18n } = useTranslation();
+  const nf = new Intl.NumberFormat(locale(i18n.language), { maximumFractionDigits: 2 });
+  if (s.bd1 == null || s.bd2 == null || s.bd3 == null) return <div className="bf-gauge" />;
+  // The scale runs from 0 to a little over BĐ3 (or over the level, in a flood above it).
+  const top = Math.max(s.bd3 * 1.15, (s.levelM ?? 0) * 1.05);
+  const at = (v: number) => `${Math.min(100, Math.max(0, (v / top) * 100)).toFixed(2)}%`;
+  const marks = [s.bd1, s.bd2, s.bd3];
+  return (
+    <div className="bf-gauge" aria-hidden="true">
+      <div className="bf-gauge-track">
+        <span className="bf-gauge-zone b0" style={{ left: 0, width: at(s.bd1) }} />
+        <span className="bf-gauge-zone b1" style={{ left: at(s.bd1), width: `calc(${at(s.bd2)} - ${at(s.bd1)})` }} />
+        <span className="bf-gauge-zone b2" style={{ left: at(s.bd2), width: `calc(${at(s.bd3)} - ${at(s.bd2)})` }} />
+        <span className="bf-gauge-zone b3" style={{ left: at(s.bd3), right: 0 }} />
+        {s.levelM != null && <span className={`bf-gauge-fill ${BAND_CLASS[Math.max(0, s.band)]}`} style={{ width: at(s.levelM) }} />}
+        {marks.map((m, i) => (
+          <span key={i} className="bf-gauge-mark" style={{ left: at(m) }} />
+        ))}
+        {s.levelM != null && <span className="bf-gauge-level" style={{ left: at(s.levelM) }} />}
+      </div>
+      <div className="bf-gauge-labels">
+        {marks.map((m, i) => (
+          <span key={i} className={`bf-gauge-label ${BAND_CLASS[i + 1]}`} style={{ left: at(m) }}>
+            BĐ{i + 1} {nf.format(m)}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function WaterSlide() {
+  const { t, i18n } = useTranslation();
+  const now = useNow(60_000); // a reading turns stale as time passes
+  const layer = useKpi<MapLayerSnapshot>('briefing|water', () => api.map.getLayer({ layer: 'water' }), ['water_reading', 'water_station']);
+  const alerts = useKpi<AlertItem[]>('briefing|water-alerts', () => api.data.listAlerts({ open: true, limit: 500 }), ['alert']);
+  const list = stations(layer.value);
+  const open = (alerts.value ?? []).filter((a) => a.row.kind === 'water_level').length;
+  const above = (n: number) => list.filter((s) => s.band >= n).length;
+  const level = new Intl.NumberFormat(locale(i18n.language), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const cacheAsOf = useSyncStatus()?.asOf;
+  const newestReading = newest(...list.map((s) => s.readingAt));
+  return (
+    <Slide id="water" asOf={newest(newestReading, cacheAsOf)} ready={!!layer.value && !!alerts.value} error={layer.error ?? alerts.error}>
+      <div className="bf-row bf-row-4">
+        {[1, 2, 3].map((n) => (
+          <BigStat key={n} testId={`stat-above-${n}`} label={t('briefing.water.above', { n })} value={above(n)} sub={t('briefing.water.of', { total: list.length })} state={above(n) === 0 ? 'green' : n === 1 ? 'amber' : 'red'} />
+        ))}
+        <BigStat testId="stat-water-alerts" label={t('briefing.water.alerts')} value={open} sub={t('briefing.water.alertsSub')} state={open ? 'red' : 'green'} />
+      </div>
+      <section className="kpi-panel bf-water" data-testid="water-stations" data-total={list.length}>
+        {list.length === 0 ? (
+          <p className="muted">{t('briefing.water.none')}</p>
+        ) : (
+          <ol className="bf-water-list">
+            {list.map((s) => {
+              const stale = !s.readingAt || now.getTime() - Date.parse(s.readingAt) > HOUR;
+              const when = s.readingAt ? formatAsOf(s.readingAt) : null;
+              // "18:20" today, "18:20 25/11" for an older reading.
+              const shown = when && formatAsOf(now.toISOString()).slice(6) === when.slice(6) ? when.slice(0, 5) : when;
+              return (
+                <li key={s.id} className={`bf-water-row band-${BAND_CLASS[Math.max(0, s.band)]}`} data-testid="water-station" data-id={s.id} data-band={s.band} data-level={s.levelM ?? ''}>
+                  <span className="bf-water-name">
+                    <strong>{s.name}</strong>
+                    <span className="muted">{s.river}</span>
+                  </span>
+                  <strong className="bf-water-level">{s.levelM == null ? '—' : `${level.format(s.levelM)} m`}</strong>
+                  <WaterGauge s={s} />
+                  <span className={`bf-chip ${s.band < 0 ? 'none' : BAND_CLASS[s.band]}`} data-testid="water-band">
+                    {s.band < 0 ? t('briefing.water.noLevel') : t(`briefing.water.band.${BAND_CLASS[s.band]}`)}
+                  </span>
+                  <span className={`bf-water-at ${stale ? 'warn' : 'muted'}`} title={stale ? t('briefing.water.stale') : undefined} data-stale={stale}>
+                    {shown ? t('briefing.water.readAt', { time: shown }) : '—'}
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </section>
+    </Slide>
+  );
+}
 
 function FeedbackSlide() {
   const { t } = useTranslation();
@@ -179,6 +268,7 @@ function CyberspaceSlide() {
 
 export const SLIDE_VIEWS: Record<BriefingSlideId, () => React.JSX.Element> = {
   overview: OverviewSlide,
+  water: WaterSlide,
   feedback: FeedbackSlide,
   services: ServicesSlide,
   cameras: CamerasSlide,
