@@ -199,7 +199,8 @@ test('river levels: one row per station with its level and band; a reading over 
   await expect(rows).toHaveCount(ids.length);
   const shown = async () =>
     rows.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-id')!, band: Number(e.getAttribute('data-band')), level: e.querySelector('.bf-water-level')!.textContent!, chip: e.querySelector('[data-testid="water-band"]')!.textContent! })));
-  for (const r of await shown()) {
+  const before = await shown();
+  for (const r of before) {
     expect(r.level, r.id).toMatch(/^\d+,\d\d m$/); // Vietnamese decimals, two places
     expect(r.chip, r.id).toMatch(/^(Dưới|Trên) BĐ[123]$/);
   }
@@ -208,8 +209,9 @@ test('river levels: one row per station with its level and band; a reading over 
   expect(smallest).toBeGreaterThanOrEqual(28);
 
   // A flood reading imported on the central server (the hydrology desk's CSV): over BĐ2 at one
-  // station, over BĐ1 at another. The open slide reorders: the worst first, each with its chip.
-  const [over2, over1] = [ids.at(-1)!, ids.at(-2)!];
+  // station, over BĐ1 at another (the two shown last). The open slide reorders: the worst first.
+  expect(before.every((r) => r.band < 1), 'the seeded rivers are calm').toBe(true);
+  const [over2, over1] = [before.at(-1)!.id, before.at(-2)!.id];
   const bd = (id: string) => layer.features.find((f) => f.id === id)!.props as { bd1: number; bd2: number; bd3: number };
   const lv2 = Math.round(((bd(over2).bd2 + bd(over2).bd3) / 2) * 100) / 100;
   const lv1 = Math.round(((bd(over1).bd1 + bd(over1).bd2) / 2) * 100) / 100;
@@ -223,6 +225,7 @@ test('river levels: one row per station with its level and band; a reading over 
   });
   expect(res.status, await res.clone().text()).toBe(200);
   await expect(rows.first()).toHaveAttribute('data-id', over2, { timeout: 10_000 });
+  await expect(rows.nth(1)).toHaveAttribute('data-id', over1);
   const after = await shown();
   expect(after.slice(0, 2).map((r) => [r.id, r.band, r.chip])).toEqual([
     [over2, 2, 'Trên BĐ2'],

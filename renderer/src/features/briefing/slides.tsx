@@ -67,9 +67,12 @@ function WaterGauge({ s }: { s: Station }) {
   const { i18n } = useTranslation();
   const nf = new Intl.NumberFormat(locale(i18n.language), { maximumFractionDigits: 2 });
   if (s.bd1 == null || s.bd2 == null || s.bd3 == null) return <div className="bf-gauge" />;
-  // The scale runs from 0 to a little over BĐ3 (or over the level, in a flood above it).
-  const top = Math.max(s.bd3 * 1.15, (s.levelM ?? 0) * 1.05);
-  const at = (v: number) => `${Math.min(100, Math.max(0, (v / top) * 100)).toFixed(2)}%`;
+  // The scale spans the alarm levels with room either side (and the level, whatever it is): what the
+  // room compares is the level against BĐ1–BĐ3, not against the river bed.
+  const span = Math.max(0.5, s.bd3 - s.bd1);
+  const lo = Math.max(0, Math.min(s.bd1 - span * 0.8, (s.levelM ?? s.bd1) - span * 0.15));
+  const hi = Math.max(s.bd3 + span * 0.35, (s.levelM ?? 0) + span * 0.15);
+  const at = (v: number) => `${Math.min(100, Math.max(0, ((v - lo) / (hi - lo)) * 100)).toFixed(2)}%`;
   const marks = [s.bd1, s.bd2, s.bd3];
   return (
     <div className="bf-gauge" aria-hidden="true">
@@ -87,7 +90,7 @@ function WaterGauge({ s }: { s: Station }) {
       <div className="bf-gauge-labels">
         {marks.map((m, i) => (
           <span key={i} className={`bf-gauge-label ${BAND_CLASS[i + 1]}`} style={{ left: at(m) }}>
-            BĐ{i + 1} {nf.format(m)}
+            <b>BĐ{i + 1}</b> {nf.format(m)}
           </span>
         ))}
       </div>
@@ -132,11 +135,13 @@ function WaterSlide() {
                   </span>
                   <strong className="bf-water-level">{s.levelM == null ? '—' : `${level.format(s.levelM)} m`}</strong>
                   <WaterGauge s={s} />
-                  <span className={`bf-chip ${s.band < 0 ? 'none' : BAND_CLASS[s.band]}`} data-testid="water-band">
-                    {s.band < 0 ? t('briefing.water.noLevel') : t(`briefing.water.band.${BAND_CLASS[s.band]}`)}
-                  </span>
-                  <span className={`bf-water-at ${stale ? 'warn' : 'muted'}`} title={stale ? t('briefing.water.stale') : undefined} data-stale={stale}>
-                    {shown ? t('briefing.water.readAt', { time: shown }) : '—'}
+                  <span className="bf-water-state">
+                    <span className={`bf-chip ${s.band < 0 ? 'none' : BAND_CLASS[s.band]}`} data-testid="water-band">
+                      {s.band < 0 ? t('briefing.water.noLevel') : t(`briefing.water.band.${BAND_CLASS[s.band]}`)}
+                    </span>
+                    <span className={`bf-water-at ${stale ? 'warn' : 'muted'}`} title={stale ? t('briefing.water.stale') : undefined} data-testid="water-at" data-stale={stale}>
+                      {shown ? t('briefing.water.readAt', { time: shown }) : '—'}
+                    </span>
                   </span>
                 </li>
               );
