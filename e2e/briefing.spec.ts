@@ -242,3 +242,28 @@ test('river levels: one row per station with its level and band; a reading over 
   await page.screenshot({ path: `${SHOTS}/briefing-water-flood.png` });
   expect(problems).toEqual([]);
 });
+
+test('cameras by commune: every enabled camera counted once, the offline ones under their commune, the worst commune first', async ({ page }) => {
+  const problems = watch(page);
+  await hostCall(host, 'briefing:go', { slide: BRIEFING_SLIDES.indexOf('cameras') });
+  await openBriefing(page, '2');
+  const slide = page.getByTestId('slide-cameras');
+  await expect(slide).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
+  const cams = (await hostCall<Array<{ unitId: string | null; enabled: boolean }>>(host, 'streams:listCameras')).filter((c) => c.enabled);
+  const rows = await slide.getByTestId('camera-commune').evaluateAll((els) =>
+    els.map((e) => ({ unit: e.getAttribute('data-unit'), cameras: Number(e.getAttribute('data-cameras')), offline: Number(e.getAttribute('data-offline')), cells: [...e.querySelectorAll('td')].map((td) => td.textContent!) })),
+  );
+  // One row per commune with cameras, named; the total is the board's denominator ("trên 16 camera").
+  expect(rows.filter((r) => r.cameras > 0).map((r) => r.unit).sort()).toEqual([...new Set(cams.map((c) => c.unitId ?? ''))].sort());
+  for (const r of rows) expect(r.cells[0], r.unit!).toMatch(/^(Xã|Thị trấn) /);
+  const total = rows.reduce((n, r) => n + r.cameras, 0);
+  expect(total).toBe(cams.length);
+  await expect(slide.getByTestId('stat-online')).toContainText(`trên ${total} camera`);
+  await expect(slide.getByTestId('camera-communes')).toHaveAttribute('data-total', String(total));
+  // Offline: the open camera alerts, each under one commune; online % = the rest of its cameras.
+  expect(rows.reduce((n, r) => n + r.offline, 0)).toBe(Number(await slide.getByTestId('offline-cameras').getAttribute('data-total')));
+  const pct = rows.map((r) => (r.cameras ? (Math.max(0, r.cameras - r.offline) / r.cameras) * 100 : -1));
+  expect(pct).toEqual([...pct].sort((a, b) => a - b));
+  for (const r of rows.filter((x) => x.cameras > 0)) expect(r.cells[3]).toBe(`${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format((Math.max(0, r.cameras - r.offline) / r.cameras) * 100)} %`);
+  expect(problems).toEqual([]);
+});

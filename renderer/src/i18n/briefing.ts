@@ -29,8 +29,8 @@ export const briefingVi = {
   },
   services: { ontime: 'Đúng hạn', dueSoon: 'Đến hạn 24 giờ', late: 'Quá hạn chưa giải quyết' },
   cameras: {
-    byCommune: 'Theo xã',
-    commune: 'Xã',
+    byCommune: 'Camera theo xã',
+    noCommune: 'Chưa gán xã',
     total: 'Camera',
     offlineNow: 'Mất tín hiệu',
     onlinePct: 'Trực tuyến',
@@ -92,8 +92,8 @@ export const briefingEn: typeof briefingVi = {
   },
   services: { ontime: 'On time', dueSoon: 'Due within 24 h', late: 'Overdue, still open' },
   cameras: {
-    byCommune: 'By commune',
-    commune: 'Commune',
+    byCommune: 'Cameras by commune',
+    noCommune: 'No commune',
     total: 'Cameras',
     offlineNow: 'Offline',
     onlinePct: 'Online',

@@ -1,4 +1,6 @@
-import type { KpiBoard, KpiBoardId, KpiTile, MapLayerSnapshot } from '../../../../shared/contracts';
+import type { AlertItem, KpiBoard, KpiBoardId, KpiTile, MapLayerSnapshot } from '../../../../shared/contracts';
+import type { Camera } from '../../../../shared/domain/entities';
+import { unitName } from '../../../../shared/kpi/units';
 import { api } from '../../api';
 import { useKpi, type Loaded } from '../kpi/useKpi';
 
@@ -54,4 +56,26 @@ export function stations(layer: MapLayerSnapshot | null): Station[] {
       band: numOrNull(f.props.band) ?? -1,
     }))
     .sort((a, b) => b.band - a.band || a.name.localeCompare(b.name, 'vi'));
+}
+
+/** One commune's cameras: how many (enabled, as the boards count them), how many are offline now. */
+export interface CommuneCameras {
+  unitId: string | null;
+  cameras: number;
+  offline: number;
+  /** Online share in %, null for a commune without an enabled camera. */
+  onlinePct: number | null;
+}
+
+/**
+ * Enabled cameras and open `camera_offline` alerts per commune, the worst first (lowest online
+ * share, then most offline, then by name). An alert of a commune without a camera still shows.
+ */
+export function camerasByCommune(cameras: readonly Camera[], alerts: ReadonlyArray<AlertItem['row']>): CommuneCameras[] {
+  const rows = new Map<string | null, CommuneCameras>();
+  const row = (unitId: string | null) => rows.get(unitId) ?? rows.set(unitId, { unitId, cameras: 0, offline: 0, onlinePct: null }).get(unitId)!;
+  for (const c of cameras) if (c.enabled) row(c.unitId).cameras++;
+  for (const a of alerts) if (a.kind === 'camera_offline' && !a.acknowledgedAt) row(a.unitId).offline++;
+  for (const r of rows.values()) r.onlinePct = r.cameras ? (Math.max(0, r.cameras - r.offline) / r.cameras) * 100 : null;
+  return [...rows.values()].sort((a, b) => (a.onlinePct ?? -1) - (b.onlinePct ?? -1) || b.offline - a.offline || (a.unitId ? unitName(a.unitId) : '\uffff').localeCompare(b.unitId ? unitName(b.unitId) : '\uffff', 'vi'));
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { AlertItem, BriefingSlideId, FeedbackQueryResult, KpiBoardId, KpiState, MapLayerSnapshot } from '../../../../shared/contracts';
 import { INDICATORS, stateOf } from '../../../../shared/kpi/catalogue';
+import type { Camera } from '../../../../shared/domain/entities';
 import { unitName } from '../../../../shared/kpi/units';
 import { api } from '../../api';
 import { TIME_ZONE, locale } from '../../i18n';
@@ -9,7 +10,7 @@ import { formatAsOf, formatDuration } from '../kpi/format';
 import { ScoreCard } from '../kpi/ScoreCard';
 import { useKpi } from '../kpi/useKpi';
 import { WorklistPanel } from '../kpi/WorklistPanel';
-import { newest, pick, stations, useBoard, type Station } from './data';
+import { camerasByCommune, newest, pick, stations, useBoard, type Station } from './data';
 import { BigStat, Slide, Tiles } from './Slide';
 
 /** The headline indicator of each of the six components, in the order the IOC presents them. */
@@ -203,14 +204,17 @@ function CamerasSlide() {
   const b = useBoard('cameras');
   const now = useNow(60_000); // how long each camera has been offline, ticking
   const alerts = useKpi<AlertItem[]>('briefing|camera-alerts', () => api.data.listAlerts({ open: true, limit: 500 }), ['alert']);
+  const cams = useKpi<Camera[]>('briefing|cameras', () => api.streams.listCameras(), ['camera']);
+  const pct = new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 });
   const offline = (alerts.value ?? []).map((a) => a.row).filter((a) => a.kind === 'camera_offline').sort((x, y) => x.raisedAt.localeCompare(y.raisedAt));
   const [online] = pick(b.value, ['cam.online_pct']);
   const [offNow] = pick(b.value, ['cam.offline_now']);
   const total = online?.denominator ?? null;
-  const shown = offline.slice(0, 8);
+  const shown = offline.slice(0, 6);
+  const communes = camerasByCommune(cams.value ?? [], offline);
   const cacheAsOf = useSyncStatus()?.asOf; // the open alerts are as of the cache's last pull
   return (
-    <Slide id="cameras" asOf={newest(b.value?.asOf, cacheAsOf)} ready={!!b.value && !!alerts.value} error={b.error ?? alerts.error}>
+    <Slide id="cameras" asOf={newest(b.value?.asOf, cacheAsOf)} ready={!!b.value && !!alerts.value && !!cams.value} error={b.error ?? alerts.error ?? cams.error}>
       <div className="bf-row bf-row-4">
         <BigStat testId="stat-online" label={t('briefing.cameras.online')} value={online?.numerator} sub={total != null ? t('briefing.cameras.of', { total }) : undefined} state={online?.state ?? 'none'} />
         <BigStat testId="stat-offline" label={t('briefing.cameras.offline')} value={offNow?.value ?? offline.length} state={offNow?.state ?? judged('cam.offline_now', offline.length)} />
@@ -237,6 +241,31 @@ function CamerasSlide() {
           </ol>
         )}
         {offline.length > shown.length && <p className="muted kpi-more">{t('kpi.worklists.more', { count: offline.length - shown.length })}</p>}
+      </section>
+      <section className="kpi-panel bf-communes" data-testid="camera-communes" data-total={communes.reduce((n, r) => n + r.cameras, 0)}>
+        <table className="bf-table">
+          <thead>
+            <tr>
+              <th>{t('briefing.cameras.byCommune')}</th>
+              <th className="num">{t('briefing.cameras.total')}</th>
+              <th className="num">{t('briefing.cameras.offlineNow')}</th>
+              <th className="num">{t('briefing.cameras.onlinePct')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {communes.map((r) => {
+              const state = r.onlinePct == null ? 'none' : judged('cam.online_pct', r.onlinePct);
+              return (
+                <tr key={r.unitId ?? '-'} data-testid="camera-commune" data-unit={r.unitId ?? ''} data-cameras={r.cameras} data-offline={r.offline}>
+                  <td>{r.unitId ? unitName(r.unitId) : t('briefing.cameras.noCommune')}</td>
+                  <td className="num">{r.cameras}</td>
+                  <td className={`num${r.offline ? ' bad' : ''}`}>{r.offline}</td>
+                  <td className={`num state-${state}`}>{r.onlinePct == null ? '—' : `${pct.format(r.onlinePct)} %`}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       </section>
     </Slide>
   );
