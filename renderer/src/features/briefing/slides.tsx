@@ -198,6 +198,9 @@ function ServicesSlide() {
   );
 }
 
+/** More offline cameras than this: their list and the communes' table side by side. */
+const SIDE_BY_SIDE_FROM = 2;
+
 function CamerasSlide() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -210,8 +213,9 @@ function CamerasSlide() {
   const [online] = pick(b.value, ['cam.online_pct']);
   const [offNow] = pick(b.value, ['cam.offline_now']);
   const total = online?.denominator ?? null;
-  const shown = offline.slice(0, 6);
   const communes = camerasByCommune(cams.value ?? [], offline);
+  const side = offline.length > SIDE_BY_SIDE_FROM;
+  const shown = offline.slice(0, 4); // beside the table, four (two lines each) and "N more" fit
   const cacheAsOf = useSyncStatus()?.asOf; // the open alerts are as of the cache's last pull
   return (
     <Slide id="cameras" asOf={newest(b.value?.asOf, cacheAsOf)} ready={!!b.value && !!alerts.value && !!cams.value} error={b.error ?? alerts.error ?? cams.error}>
@@ -220,6 +224,8 @@ function CamerasSlide() {
         <BigStat testId="stat-offline" label={t('briefing.cameras.offline')} value={offNow?.value ?? offline.length} state={offNow?.state ?? judged('cam.offline_now', offline.length)} />
         <Tiles tiles={pick(b.value, ['cam.online_pct', 'cam.uptime_pct'])} current={b.value?.period ?? ''} className="bf-inline" />
       </div>
+      {/* Few offline cameras: their list above the communes' table. More: side by side, so neither is cut. */}
+      <div className={`bf-cam-lower${side ? ' side' : ''}`}>
       <section className="kpi-panel bf-offline" data-testid="offline-cameras" data-total={offline.length}>
         <header className="kpi-panel-head">
           <h2>{t('briefing.cameras.offlineList')}</h2>
@@ -228,7 +234,7 @@ function CamerasSlide() {
         {offline.length === 0 ? (
           <p className="muted">{t('briefing.cameras.none')}</p>
         ) : (
-          <ol className={`kpi-items bf-offline-list${shown.length > 4 ? ' bf-two-cols' : ''}`}>
+          <ol className="kpi-items bf-offline-list">
             {shown.map((a) => (
               <li key={a.id} data-id={a.id}>
                 <span className="kpi-item-main">
@@ -267,6 +273,7 @@ function CamerasSlide() {
           </tbody>
         </table>
       </section>
+      </div>
     </Slide>
   );
 }
