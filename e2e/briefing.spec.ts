@@ -176,6 +176,13 @@ test('English: the deck in English when the display is switched to it', async ({
   await expect(page.getByTestId('briefing-count')).toHaveText(`Slide 1/${N}`);
   await expect(page.getByTestId('briefing-next')).toHaveText(/Next/);
   await page.screenshot({ path: `${SHOTS}/briefing-en-overview.png` });
+  await page.keyboard.press('ArrowRight');
+  const water = page.getByTestId('slide-water');
+  await expect(water).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
+  await expect(water.locator('h1')).toHaveText('River water levels');
+  for (const chip of await water.getByTestId('water-band').allTextContents()) expect(chip).toMatch(/^(Below|Above) BĐ[123]$/);
+  await expect(water.getByTestId('water-at').first()).toHaveText(/^read at \d\d:\d\d( \d\d\/\d\d)?$/);
+  await page.screenshot({ path: `${SHOTS}/briefing-en-water.png` });
 });
 
 /** The embedded central server's URL, as the host's health report states it. */
@@ -190,6 +197,8 @@ test('river levels: one row per station with its level and band; a reading over 
   const problems = watch(page);
   const layer = await hostCall<{ features: Array<{ id: string; props: Record<string, unknown> }> }>(host, 'map:getLayer', { layer: 'water' });
   const ids = layer.features.map((f) => f.id);
+  const seeded = await hostCall<{ counts: Record<string, number> }>(host, 'data:summary');
+  expect(ids.length).toBe(seeded.counts.water_station); // every station the demo seeds has its place and levels
   expect(ids.length).toBeGreaterThanOrEqual(2);
   await hostCall(host, 'briefing:go', { slide: BRIEFING_SLIDES.indexOf('water') });
   await openBriefing(page, '2');
@@ -232,6 +241,9 @@ test('river levels: one row per station with its level and band; a reading over 
     [over1, 1, 'Trên BĐ1'],
   ]);
   expect(after[0].level).toBe(`${lv2.toFixed(2).replace('.', ',')} m`);
+  // Just read: the time shows as "đo lúc HH:MM", not flagged as old.
+  await expect(rows.first().getByTestId('water-at')).toHaveText(/^đo lúc \d\d:\d\d( \d\d\/\d\d)?$/);
+  await expect(rows.first().getByTestId('water-at')).toHaveAttribute('data-stale', 'false');
   // Worst band first, then by name; the headline counts the stations over each level.
   const bands = after.map((r) => r.band);
   expect(bands).toEqual([...bands].sort((a, b) => b - a));
