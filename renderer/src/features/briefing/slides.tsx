@@ -10,7 +10,7 @@ import { formatAsOf, formatDuration } from '../kpi/format';
 import { ScoreCard } from '../kpi/ScoreCard';
 import { useKpi } from '../kpi/useKpi';
 import { WorklistPanel } from '../kpi/WorklistPanel';
-import { camerasByCommune, newest, pick, stations, useBoard, type Station } from './data';
+import { camerasByCommune, newest, onScreen, pick, stations, useBoard, type Station } from './data';
 import { BigStat, Slide, Tiles } from './Slide';
 
 /** The headline indicator of each of the six components, in the order the IOC presents them. */
@@ -63,6 +63,8 @@ const judged = (code: string, n: number | null | undefined): KpiState => {
 /** Colour of an alarm band: below BĐ1 green, BĐ1 yellow, BĐ2 orange, BĐ3 red (as the river-watch boards). */
 const BAND_CLASS = ['b0', 'b1', 'b2', 'b3'] as const;
 const HOUR = 3_600_000;
+/** Station rows one 1920×1080 slide holds at full size (the calmest give way to an "N more" line). */
+const STATION_ROWS = 5;
 
 function WaterGauge({ s }: { s: Station }) {
   const { i18n } = useTranslation();
@@ -110,6 +112,7 @@ function WaterSlide() {
   const level = new Intl.NumberFormat(locale(i18n.language), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const cacheAsOf = useSyncStatus()?.asOf;
   const newestReading = newest(...list.map((s) => s.readingAt));
+  const { shown: rows, hidden } = onScreen(list, STATION_ROWS);
   return (
     <Slide id="water" asOf={newest(newestReading, cacheAsOf)} ready={!!layer.value && !!alerts.value} error={layer.error ?? alerts.error}>
       <div className="bf-row bf-row-4">
@@ -123,7 +126,7 @@ function WaterSlide() {
           <p className="muted">{t('briefing.water.none')}</p>
         ) : (
           <ol className="bf-water-list">
-            {list.map((s) => {
+            {rows.map((s) => {
               const stale = !s.readingAt || now.getTime() - Date.parse(s.readingAt) > HOUR;
               const when = s.readingAt ? formatAsOf(s.readingAt) : null;
               // "18:20" today, "18:20 25/11" for an older reading.
@@ -148,6 +151,11 @@ function WaterSlide() {
               );
             })}
           </ol>
+        )}
+        {hidden > 0 && (
+          <p className="muted kpi-more" data-testid="water-more">
+            {t('briefing.water.more', { count: hidden })}
+          </p>
         )}
       </section>
     </Slide>
