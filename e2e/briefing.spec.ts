@@ -4,13 +4,15 @@ import { BRIEFING_SLIDES } from '../shared/contracts/briefing.contract';
 import { hostCall } from './contract-client';
 import { watch } from './page-problems';
 import { startHostProcess, type HostProcess } from './host-process';
+import { apiLogin, DEMO_PASSWORD } from './server-process';
 
 /**
  * The leaders' briefing against the headless host and its embedded demo district: two displays
  * show the deck and follow one another, every slide fits one 1920×1080 screen with real figures.
  */
 const SHOTS = 'test-results/screenshots';
-const VI_TITLES = ['Tổng quan', 'Phản ánh kiến nghị', 'Dịch vụ công (Quyết định 766)', 'Camera giám sát', 'Y tế & Giáo dục', 'An ninh mạng'];
+const N = BRIEFING_SLIDES.length;
+const VI_TITLES = ['Tổng quan', 'Mực nước sông', 'Phản ánh kiến nghị', 'Dịch vụ công (Quyết định 766)', 'Camera giám sát', 'Y tế & Giáo dục', 'An ninh mạng'];
 let host: HostProcess;
 
 test.describe.configure({ mode: 'serial' });
@@ -19,13 +21,14 @@ test.use({ viewport: { width: 1920, height: 1080 } });
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   mkdirSync(SHOTS, { recursive: true });
-  host = await startHostProcess({ displays: 3 });
+  // The demo district holds still (no simulator): the river levels are what the seed and this spec wrote.
+  host = await startHostProcess({ displays: 3, args: ['--no-simulate'], env: { IOC_DEMO_PASSWORD: DEMO_PASSWORD } });
   // The embedded server seeds the demo district and computes its KPI year; wait until the cache holds it.
   await expect
     .poll(
       async () => {
         const s = await hostCall<{ counts: Record<string, number> }>(host, 'data:summary');
-        return Math.min(s.counts.camera, s.counts.feedback_case, s.counts.alert, s.counts.indicator_value, s.counts.dossier_event);
+        return Math.min(s.counts.camera, s.counts.feedback_case, s.counts.alert, s.counts.indicator_value, s.counts.dossier_event, s.counts.water_station, s.counts.water_reading);
       },
       { timeout: 270_000, intervals: [500, 1000, 2000] },
     )
@@ -37,7 +40,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop();
 });
-
 
 async function openBriefing(page: Page, display: string) {
   await page.goto(host.urlFor(display));
@@ -64,8 +66,8 @@ test('a step on one display shows on the other within 2 s; keys, dots and a forg
   await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '0');
 
   await pressAndFollow(a, 'ArrowRight', b, 1);
-  await expect(b.getByTestId('slide-feedback')).toBeVisible({ timeout: 2000 });
-  await expect(b.getByTestId('briefing-count')).toHaveText('Trang 2/6');
+  await expect(b.getByTestId('slide-water')).toBeVisible({ timeout: 2000 });
+  await expect(b.getByTestId('briefing-count')).toHaveText(`Trang 2/${N}`);
 
   // A presenter clicker sends PageDown / PageUp.
   await pressAndFollow(b, 'PageDown', a, 2);
@@ -95,16 +97,16 @@ test('a step on one display shows on the other within 2 s; keys, dots and a forg
   await c.goto(`${host.origin}/#token=${host.token}`);
   const remote = c.getByTestId('briefing-remote');
   await expect(remote).toContainText('Màn hình 2');
-  await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)');
+  await expect(c.getByTestId('briefing-remote-current')).toHaveText(`3/${N} · Phản ánh kiến nghị`);
   await c.getByTestId('briefing-remote-next').click();
   await follows(a, 3);
   await follows(b, 3);
   await remote.screenshot({ path: `${SHOTS}/briefing-console-remote.png` });
   await a.keyboard.press('ArrowLeft');
-  await expect(c.getByTestId('briefing-remote-current')).toHaveText('3/6 · Dịch vụ công (Quyết định 766)', { timeout: 2000 });
+  await expect(c.getByTestId('briefing-remote-current')).toHaveText(`3/${N} · Phản ánh kiến nghị`, { timeout: 2000 });
 
   // Forged input from a client: a clear error, the deck does not move.
-  await expect(hostCall(host, 'briefing:go', { slide: 6 })).rejects.toThrow(/Invalid input for briefing:go/);
+  await expect(hostCall(host, 'briefing:go', { slide: N })).rejects.toThrow(/Invalid input for briefing:go/);
   await expect(hostCall(host, 'briefing:go', { delta: 5 })).rejects.toThrow(/Invalid input/);
   expect((await hostCall<{ slide: number }>(host, 'briefing:getState')).slide).toBe(2);
   await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '2');
@@ -171,7 +173,109 @@ test('English: the deck in English when the display is switched to it', async ({
   await expect(slide).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
   await expect(slide.locator('h1')).toHaveText('Overview');
   await expect(slide.getByTestId('slide-asof')).toHaveText(/^Data as of \d\d:\d\d \d\d\/\d\d$/);
-  await expect(page.getByTestId('briefing-count')).toHaveText('Slide 1/6');
+  await expect(page.getByTestId('briefing-count')).toHaveText(`Slide 1/${N}`);
   await expect(page.getByTestId('briefing-next')).toHaveText(/Next/);
   await page.screenshot({ path: `${SHOTS}/briefing-en-overview.png` });
+  await page.keyboard.press('ArrowRight');
+  const water = page.getByTestId('slide-water');
+  await expect(water).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
+  await expect(water.locator('h1')).toHaveText('River water levels');
+  for (const chip of await water.getByTestId('water-band').allTextContents()) expect(chip).toMatch(/^(Below|Above) BĐ[123]$/);
+  await expect(water.getByTestId('water-at').first()).toHaveText(/^read at \d\d:\d\d( \d\d\/\d\d)?$/);
+  await page.screenshot({ path: `${SHOTS}/briefing-en-water.png` });
+});
+
+/** The embedded central server's URL, as the host's health report states it. */
+async function embeddedUrl(): Promise<string> {
+  const health = await hostCall<Array<{ name: string; detail: string }>>(host, 'system:getHealth');
+  const m = /embedded at (http:\/\/127\.0\.0\.1:\d+)/.exec(health.find((h) => h.name === 'central-server')?.detail ?? '');
+  if (!m) throw new Error(`no embedded server in ${JSON.stringify(health)}`);
+  return m[1];
+}
+
+test('river levels: one row per station with its level and band; a reading over BĐ2 sent to the central server puts its station first', async ({ page }) => {
+  const problems = watch(page);
+  const layer = await hostCall<{ features: Array<{ id: string; props: Record<string, unknown> }> }>(host, 'map:getLayer', { layer: 'water' });
+  const ids = layer.features.map((f) => f.id);
+  const seeded = await hostCall<{ counts: Record<string, number> }>(host, 'data:summary');
+  expect(ids.length).toBe(seeded.counts.water_station); // every station the demo seeds has its place and levels
+  expect(ids.length).toBeGreaterThanOrEqual(2);
+  await hostCall(host, 'briefing:go', { slide: BRIEFING_SLIDES.indexOf('water') });
+  await openBriefing(page, '2');
+  const slide = page.getByTestId('slide-water');
+  await expect(slide).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
+  const rows = slide.getByTestId('water-station');
+  await expect(rows).toHaveCount(ids.length);
+  const shown = async () =>
+    rows.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-id')!, band: Number(e.getAttribute('data-band')), level: e.querySelector('.bf-water-level')!.textContent!, chip: e.querySelector('[data-testid="water-band"]')!.textContent! })));
+  const before = await shown();
+  for (const r of before) {
+    expect(r.level, r.id).toMatch(/^\d+,\d\d m$/); // Vietnamese decimals, two places
+    expect(r.chip, r.id).toMatch(/^(Dưới|Trên) BĐ[123]$/);
+  }
+  // Rows and their text are readable across the room.
+  const smallest = await slide.evaluate((el) => Math.min(...[...el.querySelectorAll('.bf-water-row *')].filter((e) => e.textContent?.trim() && !e.children.length).map((e) => parseFloat(getComputedStyle(e).fontSize))));
+  expect(smallest).toBeGreaterThanOrEqual(28);
+
+  // A flood reading imported on the central server (the hydrology desk's CSV): over BĐ2 at one
+  // station, over BĐ1 at another (the two shown last). The open slide reorders: the worst first.
+  expect(before.every((r) => r.band < 1), 'the seeded rivers are calm').toBe(true);
+  const [over2, over1] = [before.at(-1)!.id, before.at(-2)!.id];
+  const bd = (id: string) => layer.features.find((f) => f.id === id)!.props as { bd1: number; bd2: number; bd3: number };
+  const lv2 = Math.round(((bd(over2).bd2 + bd(over2).bd3) / 2) * 100) / 100;
+  const lv1 = Math.round(((bd(over1).bd1 + bd(over1).bd2) / 2) * 100) / 100;
+  const url = await embeddedUrl();
+  const token = await apiLogin({ url }, 'operator');
+  const at = new Date().toISOString();
+  const res = await fetch(`${url}/api/v1/kpi/import/water-readings`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'x-ioc-protocol': '1', 'content-type': 'text/csv' },
+    body: `station_id,at,level_m\n${over2},${at},${lv2}\n${over1},${at},${lv1}\n`,
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+  await expect(rows.first()).toHaveAttribute('data-id', over2, { timeout: 10_000 });
+  await expect(rows.nth(1)).toHaveAttribute('data-id', over1);
+  const after = await shown();
+  expect(after.slice(0, 2).map((r) => [r.id, r.band, r.chip])).toEqual([
+    [over2, 2, 'Trên BĐ2'],
+    [over1, 1, 'Trên BĐ1'],
+  ]);
+  expect(after[0].level).toBe(`${lv2.toFixed(2).replace('.', ',')} m`);
+  // Just read: the time shows as "đo lúc HH:MM", not flagged as old.
+  await expect(rows.first().getByTestId('water-at')).toHaveText(/^đo lúc \d\d:\d\d( \d\d\/\d\d)?$/);
+  await expect(rows.first().getByTestId('water-at')).toHaveAttribute('data-stale', 'false');
+  // Worst band first, then by name; the headline counts the stations over each level.
+  const bands = after.map((r) => r.band);
+  expect(bands).toEqual([...bands].sort((a, b) => b - a));
+  await expect(slide.getByTestId('stat-above-1')).toHaveAttribute('data-value', String(bands.filter((b) => b >= 1).length));
+  await expect(slide.getByTestId('stat-above-2')).toHaveAttribute('data-value', String(bands.filter((b) => b >= 2).length));
+  const alerts = await hostCall<Array<{ row: { kind: string } }>>(host, 'data:listAlerts', { open: true, limit: 500 });
+  await expect(slide.getByTestId('stat-water-alerts')).toHaveAttribute('data-value', String(alerts.filter((a) => a.row.kind === 'water_level').length));
+  await page.screenshot({ path: `${SHOTS}/briefing-water-flood.png` });
+  expect(problems).toEqual([]);
+});
+
+test('cameras by commune: every enabled camera counted once, the offline ones under their commune, the worst commune first', async ({ page }) => {
+  const problems = watch(page);
+  await hostCall(host, 'briefing:go', { slide: BRIEFING_SLIDES.indexOf('cameras') });
+  await openBriefing(page, '2');
+  const slide = page.getByTestId('slide-cameras');
+  await expect(slide).toHaveAttribute('data-ready', 'true', { timeout: 10_000 });
+  const cams = (await hostCall<Array<{ unitId: string | null; enabled: boolean }>>(host, 'streams:listCameras')).filter((c) => c.enabled);
+  const rows = await slide.getByTestId('camera-commune').evaluateAll((els) =>
+    els.map((e) => ({ unit: e.getAttribute('data-unit'), cameras: Number(e.getAttribute('data-cameras')), offline: Number(e.getAttribute('data-offline')), cells: [...e.querySelectorAll('td')].map((td) => td.textContent!) })),
+  );
+  // One row per commune with cameras, named; the total is the board's denominator ("trên 16 camera").
+  expect(rows.filter((r) => r.cameras > 0).map((r) => r.unit).sort()).toEqual([...new Set(cams.map((c) => c.unitId ?? ''))].sort());
+  for (const r of rows) expect(r.cells[0], r.unit!).toMatch(/^(Xã|Thị trấn) /);
+  const total = rows.reduce((n, r) => n + r.cameras, 0);
+  expect(total).toBe(cams.length);
+  await expect(slide.getByTestId('stat-online')).toContainText(`trên ${total} camera`);
+  await expect(slide.getByTestId('camera-communes')).toHaveAttribute('data-total', String(total));
+  // Offline: the open camera alerts, each under one commune; online % = the rest of its cameras.
+  expect(rows.reduce((n, r) => n + r.offline, 0)).toBe(Number(await slide.getByTestId('offline-cameras').getAttribute('data-total')));
+  const pct = rows.map((r) => (r.cameras ? (Math.max(0, r.cameras - r.offline) / r.cameras) * 100 : -1));
+  expect(pct).toEqual([...pct].sort((a, b) => a - b));
+  for (const r of rows.filter((x) => x.cameras > 0)) expect(r.cells[3]).toBe(`${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format((Math.max(0, r.cameras - r.offline) / r.cameras) * 100)} %`);
+  expect(problems).toEqual([]);
 });

@@ -22,10 +22,11 @@ const ROOT = resolve(import.meta.dirname, '..');
  * Start the built headless host (`out/main/host.js`) as its own process on a random port with a
  * fresh data dir, and wait for its ready line. Every spec gets an isolated host.
  */
-export async function startHostProcess(opts: { displays?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<HostProcess> {
+/** `args`: more host CLI flags (e.g. `--no-simulate`: the embedded demo district holds still). */
+export async function startHostProcess(opts: { displays?: number; dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<HostProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ioc-host-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'out/main/host.js'), '--port', '0', '--json', '--displays', String(opts.displays ?? 2), '--data-dir', dataDir, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [join(ROOT, 'out/main/host.js'), '--port', '0', '--json', '--displays', String(opts.displays ?? 2), '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });

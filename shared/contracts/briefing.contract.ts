@@ -7,7 +7,7 @@ import { call, event } from './rpc';
  * page showing the briefing follows the one the leader (or the console operator) drives.
  */
 
-export const BRIEFING_SLIDES = ['overview', 'feedback', 'services', 'cameras', 'health_education', 'cyberspace'] as const;
+export const BRIEFING_SLIDES = ['overview', 'water', 'feedback', 'services', 'cameras', 'health_education', 'cyberspace'] as const;
 export const BriefingSlideId = z.enum(BRIEFING_SLIDES);
 export type BriefingSlideId = z.infer<typeof BriefingSlideId>;
 

@@ -20,3 +20,5 @@ export function pick(board: KpiBoard | null, codes: readonly string[]): KpiTile[
 export function newest(...isos: Array<string | null | undefined>): string | null {
   return isos.filter((x): x is string => !!x).sort().at(-1) ?? null;
 }
+
+export { camerasByCommune, onScreen, stations, type CommuneCameras, type Station } from '../../../../shared/briefing/rows';
