@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { and, count, eq, inArray, max } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, like, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerts, changeLog, cyberMentions, immunizationDues, indicatorValues, kpiEducation, kpiHealthRecords, waterReadings, dossierEvents } from '../db/schema';
+import { alerts, changeLog, cyberMentions, immunizationDues, indicatorValues, kpiEducation, kpiHealthRecords, waterReadings, waterStations, dossierEvents } from '../db/schema';
 import { type Harness, startHarness } from '../test/harness';
 
 const NOW = new Date('2026-11-20T03:00:00Z'); // 10:00 in Bắc Trà My
@@ -204,6 +204,35 @@ describe('KPI ingestion', () => {
     const [r] = await db().select().from(waterReadings).where(and(eq(waterReadings.stationId, station.id), eq(waterReadings.at, new Date('2026-11-20T02:55:00Z'))));
     expect(r.levelM).toBe(3.21);
     expect((await h.api('POST', '/api/v1/kpi/water-readings', { token: leader, body: { readings: [] } })).status).toBe(403);
+  });
+
+  it('a reading over an alarm level raises a water_level alert: once per band while open, a higher band again, an older reading never', async () => {
+    const [st] = await db().select().from(waterStations).where(eq(waterStations.id, 'ws-01'));
+    const { bd1, bd2, bd3 } = st.alarm;
+    const at = (min: number) => new Date(Date.now() + min * 60_000).toISOString();
+    const post = async (level: number, when: string) => {
+      const res = await h.api('POST', '/api/v1/kpi/water-readings', { token: operator, body: { readings: [{ station_id: st.id, at: when, level_m: level }] } });
+      expect(res.status, res.text).toBe(200);
+    };
+    const open = async () => (await db().select().from(alerts).where(and(eq(alerts.kind, 'water_level'), isNull(alerts.acknowledgedAt), like(alerts.id, `wl:${st.id}:%`)))).sort((a, b) => a.id.localeCompare(b.id));
+    expect(await open()).toEqual([]);
+    const seq0 = (await db().select({ s: max(changeLog.seq) }).from(changeLog))[0].s ?? 0;
+    await post(bd1 - 0.2, at(1)); // below BĐ1: nothing
+    expect(await open()).toEqual([]);
+    await post(bd1 + 0.1, at(2));
+    let o = await open();
+    expect(o.map((a) => [a.severity, a.title])).toEqual([['warning', `Mực nước vượt BĐ1 (${(bd1 + 0.1).toFixed(2).replace('.', ',')} m) tại ${st.name}`]]);
+    expect(o[0].unitId).toBe(st.unitId);
+    // Desktops hear of it through the change log, like any other row.
+    expect((await db().select().from(changeLog).where(and(eq(changeLog.entity, 'alert'), eq(changeLog.entityId, o[0].id)))).every((c) => c.seq > seq0)).toBe(true);
+    await post(bd1 + 0.2, at(3)); // still over BĐ1, alert still open: no second one
+    expect(await open()).toHaveLength(1);
+    await post(bd2 + 0.1, at(4)); // over BĐ2: a new, critical one
+    o = await open();
+    expect(o.map((a) => a.severity).sort()).toEqual(['critical', 'warning']);
+    expect(o.some((a) => a.title.startsWith('Mực nước vượt BĐ2'))).toBe(true);
+    await post(bd3 + 1, at(-600)); // a backfilled reading from 10 h ago: not the station's newest
+    expect(await open()).toHaveLength(2);
   });
 
   it('polls RSS and Atom feeds: keyword packs per commune, sentiment, no duplicates, KPIs updated', async () => {

@@ -15,6 +15,7 @@ import { recompute, periodsTouched, type RecomputeResult } from './compute';
 import { ensureReportingUnits } from './reference';
 import { DATASETS, MAX_ERRORS, validateRows, type DatasetName, type EducationRow, type HealthRecordRow, type ImmunizationRow, type PregnancyRow, type RowError, type WaterReadingRow } from './datasets';
 import type { DossierEvent } from '../../shared/domain/entities';
+import { raiseWaterAlerts } from './water-alerts';
 
 const DAY = 86_400_000;
 
@@ -167,7 +168,12 @@ async function apply(w: Writer, dataset: DatasetName, rows: unknown[]): Promise<
       break;
     }
     case 'water-readings': {
-      await w.upsert('water_reading', rows as unknown as Array<Record<string, unknown>>);
+      const written = await w.upsert('water_reading', rows as unknown as Array<Record<string, unknown>>);
+      // A reading over BĐ1–BĐ3 raises a water_level alert (the room is told, not just the chart).
+      await raiseWaterAlerts(
+        w,
+        written.map((d) => ({ id: String(d.id), stationId: String(d.stationId), at: new Date(d.at as string).toISOString(), levelM: Number(d.levelM) })),
+      );
       break;
     }
   }

@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import { readEntity, withWriteTx, type WriteContext, type Writer } from '../sync/writer';
 import { COMMUNES, PROCEDURES, WATER_STATIONS } from './catalog';
 import { newCase, seedContext, type SeedContext } from './demo-seed';
+import { raiseWaterAlerts } from '../kpi/water-alerts';
 
 const HOUR = 3_600_000;
 const SIM_OFFICERS = ['Lê Văn Tùng', 'Hồ Thị Mai', 'Phạm Ngọc Sơn', 'Đinh Văn Lực'];
@@ -31,8 +32,6 @@ export class Simulator {
   private running: Promise<void> = Promise.resolve();
   private readonly s: SeedContext;
   private levels = new Map<string, number>();
-  /** Highest alarm level (0–3) already alerted per station during the current rise. */
-  private alerted = new Map<string, number>();
   private rain = 0;
   private openDossiers: Array<Pick<DossierEvent, 'dossierId' | 'procedure' | 'agencyId' | 'unitId' | 'online' | 'dueAt'>> = [];
 
@@ -78,14 +77,10 @@ export class Simulator {
         if (!station) continue;
         const level = Math.max(0.3, (this.levels.get(id) ?? 2) + this.rain * 0.5 + (rng.next() - 0.55) * 0.12);
         this.levels.set(id, Math.round(level * 100) / 100);
-        await w.upsert('water_reading', [{ id: randomUUID(), stationId: id, at: new Date(now).toISOString(), levelM: this.levels.get(id) }]);
-        const { bd1, bd2, bd3 } = station.alarm;
-        const band = level >= bd3 ? 3 : level >= bd2 ? 2 : level >= bd1 ? 1 : 0;
-        if (band === 0) this.alerted.delete(id);
-        else if (band > (this.alerted.get(id) ?? 0)) {
-          this.alerted.set(id, band);
-          await w.upsert('alert', [{ id: randomUUID(), kind: 'water_level', severity: band === 1 ? 'warning' : 'critical', title: `Mực nước vượt BĐ${band} (${level.toFixed(2)} m) tại ${station.name}`, unitId: station.unitId, raisedAt: new Date(now).toISOString(), acknowledgedAt: null, acknowledgedBy: null, note: null }]);
-        }
+        const reading = { id: randomUUID(), stationId: id, at: new Date(now).toISOString(), levelM: this.levels.get(id)! };
+        await w.upsert('water_reading', [reading]);
+        // Over an alarm level: the same rule as readings imported from the province's feed.
+        await raiseWaterAlerts(w, [reading]);
       }
     });
   }
