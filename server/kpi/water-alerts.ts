@@ -1,4 +1,5 @@
 import { and, eq, isNull, like, max } from 'drizzle-orm';
+import { alarmBand } from '../../shared/map/palette';
 import { alerts, waterReadings } from '../db/schema';
 import type { Writer } from '../sync/writer';
 
@@ -8,11 +9,6 @@ export interface WaterReadingIn {
   /** ISO instant. */
   at: string;
   levelM: number;
-}
-
-/** Alarm band of a level against BĐ1–BĐ3: 0 below BĐ1, 3 at or above BĐ3. */
-export function waterBand(levelM: number, alarm: { bd1: number; bd2: number; bd3: number }): 0 | 1 | 2 | 3 {
-  return levelM >= alarm.bd3 ? 3 : levelM >= alarm.bd2 ? 2 : levelM >= alarm.bd1 ? 1 : 0;
 }
 
 /** Alert ids carry the station and the band: `wl:<stationId>:<band>:<readingId>`. */
@@ -38,8 +34,8 @@ export async function raiseWaterAlerts(w: Writer, readings: readonly WaterReadin
     const station = await w.read('water_station', stationId);
     const alarm = station?.alarm as { bd1: number; bd2: number; bd3: number } | undefined;
     if (!station || !alarm) continue;
-    const band = waterBand(r.levelM, alarm);
-    if (band === 0) continue;
+    const band = alarmBand(r.levelM, alarm);
+    if (!band) continue;
     const [latest] = await w.tx.select({ at: max(waterReadings.at) }).from(waterReadings).where(eq(waterReadings.stationId, stationId));
     if (latest?.at && latest.at.getTime() > Date.parse(r.at)) continue;
     const open = await w.tx

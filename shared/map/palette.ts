@@ -79,13 +79,25 @@ export const PALETTES: Record<MapTheme, MapPalette> = {
 
 export type WaterClass = 'normal' | 'bd1' | 'bd2' | 'bd3';
 
+/**
+ * Alarm band of a water level (metres) against a station's BĐ1–BĐ3: 0 below BĐ1, 3 at or above BĐ3;
+ * null without a (finite) level or without alarm levels. The map, the server's alerts and the
+ * briefing all band a level with this.
+ */
+export function alarmBand(levelM: number | null | undefined, alarm: { bd1: number; bd2: number; bd3: number } | null): 0 | 1 | 2 | 3 | null {
+  if (levelM == null || !Number.isFinite(levelM) || !alarm) return null;
+  if (levelM >= alarm.bd3) return 3;
+  if (levelM >= alarm.bd2) return 2;
+  if (levelM >= alarm.bd1) return 1;
+  return 0;
+}
+
+const WATER_CLASSES: readonly WaterClass[] = ['normal', 'bd1', 'bd2', 'bd3'];
+
 /** The alarm class of a water level (metres) against a station's BĐ1–BĐ3; null level → null. */
 export function waterClass(levelM: number | null | undefined, alarm: { bd1: number; bd2: number; bd3: number }): WaterClass | null {
-  if (levelM == null || !Number.isFinite(levelM)) return null;
-  if (levelM >= alarm.bd3) return 'bd3';
-  if (levelM >= alarm.bd2) return 'bd2';
-  if (levelM >= alarm.bd1) return 'bd1';
-  return 'normal';
+  const band = alarmBand(levelM, alarm);
+  return band === null ? null : WATER_CLASSES[band];
 }
 
 /**

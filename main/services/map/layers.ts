@@ -1,4 +1,5 @@
 import type { MapFeature } from '../../../shared/contracts/map.contract';
+import { alarmBand } from '../../../shared/map/palette';
 import type { StreamHealth } from '../../../shared/video/streams';
 import { LEVELS, phaseOf, type Thresholds } from '../feedback/sla-index';
 
@@ -80,15 +81,6 @@ export function caseFeature(id: string, row: Row, th: Thresholds): MapFeature | 
       sla,
     },
   };
-}
-
-/** Alarm band of a level against BĐ1–BĐ3: 0 below BĐ1, 3 at or above BĐ3; null without a reading. */
-export function alarmBand(level: number | null, alarm: { bd1: number; bd2: number; bd3: number } | null): 0 | 1 | 2 | 3 | null {
-  if (level === null || !alarm) return null;
-  if (level >= alarm.bd3) return 3;
-  if (level >= alarm.bd2) return 2;
-  if (level >= alarm.bd1) return 1;
-  return 0;
 }
 
 export function waterFeature(id: string, row: Row, latest: { at: string; levelM: number } | undefined): MapFeature | null {
