@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import type { DossierEvent, WaterStation } from '../../shared/domain/entities';
+import type { DossierEvent } from '../../shared/domain/entities';
 import { findCategory } from '../../shared/feedback/categories';
 import type { FeedbackAction } from '../../shared/feedback/workflow';
 import { feedbackCases, waterReadings } from '../db/schema';
@@ -9,7 +9,7 @@ import { CommandRejected } from '../sync/commands/rejected';
 import { demoPhotoRefs } from './demo-photos';
 import { intakeCase } from '../feedback/story';
 import type { Logger } from '../log';
-import { readEntity, withWriteTx, type WriteContext, type Writer } from '../sync/writer';
+import { withWriteTx, type WriteContext, type Writer } from '../sync/writer';
 import { COMMUNES, PROCEDURES, WATER_STATIONS } from './catalog';
 import { newCase, seedContext, type SeedContext } from './demo-seed';
 import { raiseWaterAlerts } from '../kpi/water-alerts';
@@ -73,8 +73,8 @@ export class Simulator {
       if (rng.chance(0.35)) await this.advanceCase(w, new Date(now));
       await w.upsert('dossier_event', this.dossierEvents(now, rng.int(1, 3)));
       for (const [id] of WATER_STATIONS) {
-        const station = (await readEntity(w.tx, 'water_station', id)) as WaterStation | null;
-        if (!station) continue;
+        // Through the writer: raiseWaterAlerts below reads the same station from its memory.
+        if (!(await w.read('water_station', id))) continue;
         const level = Math.max(0.3, (this.levels.get(id) ?? 2) + this.rain * 0.5 + (rng.next() - 0.55) * 0.12);
         this.levels.set(id, Math.round(level * 100) / 100);
         const reading = { id: randomUUID(), stationId: id, at: new Date(now).toISOString(), levelM: this.levels.get(id)! };
