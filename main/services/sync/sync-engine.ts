@@ -134,10 +134,9 @@ export class SyncEngine {
   private authExpired = false;
   private liveUp = false;
   /**
-   * The live channel's first attempt (since start or a new login) is still in flight: the state
+   * Set while the live channel's first attempt (since start or a new login) is in flight: the state
    * reads "starting", not "live channel interrupted", while it connects (at most requestTimeoutMs).
    */
-  private liveConnecting = false;
   private liveGraceTimer: unknown = null;
   private lastContactAt: string | null = null;
   private current: { code: SyncReasonCode; reason: string; since: string };
@@ -331,7 +330,7 @@ export class SyncEngine {
           ? 'no_session'
           : this.lastRequest === 'unreachable'
             ? 'server_unreachable'
-            : !this.liveUp && (this.lastRequest === 'none' || (this.liveConnecting && this.lastRequest === 'ok'))
+            : !this.liveUp && (this.lastRequest === 'none' || (this.liveGraceTimer !== null && this.lastRequest === 'ok'))
               ? 'starting'
               : this.lastRequest === 'http_error'
                 ? 'server_error'
@@ -603,15 +602,13 @@ export class SyncEngine {
 
   private beginLiveGrace(): void {
     this.clear(this.liveGraceTimer);
-    this.liveConnecting = true;
     this.liveGraceTimer = this.later(() => this.endLiveGrace(), this.opts.requestTimeoutMs);
   }
 
   private endLiveGrace(): void {
+    if (this.liveGraceTimer === null) return;
     this.clear(this.liveGraceTimer);
     this.liveGraceTimer = null;
-    if (!this.liveConnecting) return;
-    this.liveConnecting = false;
     this.refreshState();
   }
 
