@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { BriefingSlideId, KpiState, KpiTile } from '../../../../shared/contracts';
 import { formatAsOf } from '../kpi/format';
 import { Tile } from '../kpi/Tile';
+import { locale } from '../../i18n';
 
 /** One slide: its title and the "as of" of its data, then its body (or why there is none yet). */
 export function Slide({ id, asOf, ready, error, aside, children }: { id: BriefingSlideId; asOf: string | null; ready: boolean; error?: string | null; aside?: ReactNode; children: ReactNode }) {
@@ -44,7 +45,7 @@ export function BigStat({ label, value, sub, state, testId }: { label: string; v
     <div className={`bf-stat kpi-tile state-${state}`} data-testid={testId} data-value={value ?? ''} data-state={state}>
       <span className="kpi-tile-name">{label}</span>
       <span className="kpi-tile-value">
-        <strong>{value == null ? '—' : value.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN')}</strong>
+        <strong>{value == null ? '—' : value.toLocaleString(locale(i18n.language))}</strong>
       </span>
       {sub && <span className="bf-stat-sub">{sub}</span>}
     </div>

@@ -4,7 +4,8 @@ import { INDICATORS, stateOf } from '../../../../shared/kpi/catalogue';
 import type { Camera } from '../../../../shared/domain/entities';
 import { unitName } from '../../../../shared/kpi/units';
 import { api } from '../../api';
-import { TIME_ZONE, locale } from '../../i18n';
+import { locale } from '../../i18n';
+import { wallDate, wallTime } from '../../shell/Clock';
 import { useNow, useSyncStatus } from '../../shell/hooks';
 import { formatAsOf, formatDuration } from '../kpi/format';
 import { ScoreCard } from '../kpi/ScoreCard';
@@ -27,9 +28,8 @@ function OverviewSlide() {
   const { t, i18n } = useTranslation();
   const b = useBoard('overview');
   const now = useNow(30_000);
-  // "Thứ Năm, 26/11/2026 · 18:14" in Vietnam time, whatever the machine's zone (as the status bar's clock).
-  const loc = locale(i18n.language);
-  const date = `${new Intl.DateTimeFormat(loc, { timeZone: TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' }).format(now)} · ${new Intl.DateTimeFormat(loc, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(now)}`;
+  // "Thứ Năm, 26/11/2026 · 18:14" in Vietnam time, as the status bar's clock shows it.
+  const date = `${wallDate(now, i18n.language)} · ${wallTime(now, i18n.language)}`;
   return (
     <Slide
       id="overview"

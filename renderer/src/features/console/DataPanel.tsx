@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { ENTITIES } from '../../../../shared/domain/entities';
 import { formatDateTime } from '../../shell/format';
 import { useDataSummary } from '../../shell/hooks';
+import { locale } from '../../i18n';
 
 /** What the local cache holds: the data every view works from, online or in standby. */
 export function DataPanel() {
@@ -18,7 +19,7 @@ export function DataPanel() {
         {ENTITIES.map((e) => (
           <div key={e} className="count" data-testid={`count-${e}`}>
             <dt>{t(`entities.${e}`)}</dt>
-            <dd>{(summary.counts[e] ?? 0).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN')}</dd>
+            <dd>{(summary.counts[e] ?? 0).toLocaleString(locale(i18n.language))}</dd>
           </div>
         ))}
       </dl>

@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { Score766 } from '../../../../shared/contracts';
 import { formatAsOf, formatPeriod } from './format';
+import { locale } from '../../i18n';
 
-const fmt = (n: number, lang: string) => new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 }).format(n);
+const fmt = (n: number, lang: string) => new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 1 }).format(n);
 
 /** The Decision 766 score: total, the five groups as bars against their points, and what closing today's dossiers would add. */
 export function ScoreCard({ score, onShowDossiers }: { score: Score766; onShowDossiers?: () => void }) {

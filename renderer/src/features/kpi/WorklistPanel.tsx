@@ -7,6 +7,7 @@ import { useNow } from '../../shell/hooks';
 import { categoryLabel } from '../feedback/format';
 import { formatAsOf, formatDuration } from './format';
 import { useKpi } from './useKpi';
+import { locale } from '../../i18n';
 
 const ENTITIES = {
   dossiers_due: ['dossier_event'],
@@ -47,7 +48,7 @@ export function WorklistPanel({ kind, unitId, limit = 20 }: { kind: WorklistKind
     <section className="kpi-panel kpi-worklist" data-testid={`worklist-${kind}`} data-total={w?.total ?? ''}>
       <header className="kpi-panel-head">
         <h2>{t(`kpi.worklists.${kind}`)}</h2>
-        <strong className={`kpi-count ${w && w.total > 0 ? (kind === 'dossiers_due' ? 'warn' : 'bad') : ''}`}>{w ? w.total.toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN') : '…'}</strong>
+        <strong className={`kpi-count ${w && w.total > 0 ? (kind === 'dossiers_due' ? 'warn' : 'bad') : ''}`}>{w ? w.total.toLocaleString(locale(lang)) : '…'}</strong>
       </header>
       {list.error && <p className="error">{list.error}</p>}
       {w && w.items.length === 0 && <p className="muted">{t('kpi.worklists.empty')}</p>}

@@ -36,6 +36,7 @@ import {
   type ToggleId,
 } from './style';
 import './map.css';
+import { locale } from '../../i18n';
 
 const DISTRICT_BOUNDS: [[number, number], [number, number]] = [[107.9454, 15.11828], [108.46912, 15.43621]];
 const DISTRICT_CENTER: [number, number] = [(DISTRICT_BOUNDS[0][0] + DISTRICT_BOUNDS[1][0]) / 2, (DISTRICT_BOUNDS[0][1] + DISTRICT_BOUNDS[1][1]) / 2];
@@ -265,7 +266,7 @@ export function MapView() {
     const breaks = quantileBreaks(values.map((v) => v.value), 5);
     // Class bounds carry the catalogue's unit ("< 12,5 %", "≥ 3 ngày"; counts have none).
     const unit = indicatorUnit(INDICATORS.get(current.id), t);
-    const fmt = (n: number) => `${n.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 })}${unit ? ` ${unit}` : ''}`;
+    const fmt = (n: number) => `${n.toLocaleString(locale(i18n.language), { maximumFractionDigits: 1 })}${unit ? ` ${unit}` : ''}`;
     const periods = [...new Set(values.map((v) => v.period))].sort();
     const legend: ChoroplethLegend = { indicator: current.id, period: periods.at(-1) ?? null, rows: values.length ? choroplethLegend(theme, breaks, fmt) : [] };
     return { legend, values, breaks };
