@@ -60,7 +60,7 @@ export function writeResult(name, data) {
  * blocked waiting (e.g. for a software-GL readback) or descheduled does not advance its clock, so
  * this separates work the page's main thread does from time it spends waiting on other processes.
  */
-export async function chromiumCpuClocks() {
+export async function chromiumCpuClocks(page) {
   const { execFileSync } = await import('node:child_process');
   const { readFileSync, readdirSync } = await import('node:fs');
   const procs = (type) =>
@@ -71,8 +71,13 @@ export async function chromiumCpuClocks() {
       .map((l) => Number(l.trim().split(/\s+/)[0]));
   const threadMs = (pid, tid) => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
   const processMs = (pid) => readdirSync(`/proc/${pid}/task`).reduce((sum, tid) => { try { return sum + threadMs(pid, tid); } catch { return sum; } }, 0);
-  const renderer = procs('renderer').map((pid) => ({ pid, ms: threadMs(pid, pid) })).sort((a, b) => b.ms - a.ms)[0]?.pid;
+  // The page's renderer: the one whose main thread runs a 300 ms busy loop in the page (the most
+  // CPU so far is not enough: a spare renderer or another page's can lead).
+  const pids = procs('renderer');
+  const before = new Map(pids.map((pid) => [pid, threadMs(pid, pid)]));
+  await page.evaluate(() => { const end = performance.now() + 300; while (performance.now() < end); });
+  const renderer = pids.map((pid) => ({ pid, ms: threadMs(pid, pid) - before.get(pid) })).sort((a, b) => b.ms - a.ms)[0];
   const gpu = procs('gpu-process')[0];
-  if (!renderer) throw new Error('no Chromium renderer process found');
-  return { renderer, gpuPid: gpu, main: () => threadMs(renderer, renderer), gpu: () => (gpu ? processMs(gpu) : 0) };
+  if (!renderer || renderer.ms < 100) throw new Error(`no Chromium renderer ran the page's busy loop (${JSON.stringify(renderer)})`);
+  return { renderer: renderer.pid, gpuPid: gpu, main: () => threadMs(renderer.pid, renderer.pid), gpu: () => (gpu ? processMs(gpu) : 0) };
 }

@@ -27,7 +27,7 @@ const POINTS = Number(process.env.BENCH_MAP_POINTS ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9); // first renders vary 2× run to run here: 9 for a steadier median
 const BATCHES = Number(process.env.BENCH_MAP_BATCHES ?? 30);
 const GOALS = { firstRenderMs: 1000, updateMainThreadMsP95: 8 };
-const ARGS = [...CHROMIUM_ARGS, '--disable-gpu-compositing']; // as playwright.config.ts
+const ARGS = process.env.BENCH_MAP_GL_COMPOSITING ? CHROMIUM_ARGS : [...CHROMIUM_ARGS, '--disable-gpu-compositing']; // as playwright.config.ts (BENCH_MAP_GL_COMPOSITING=1: GL compositing)
 
 
 const loadBefore = loadavg().map((x) => round(x, 2));
@@ -57,7 +57,7 @@ try {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const taskMs = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
-  const clocks = await chromiumCpuClocks();
+  const clocks = await chromiumCpuClocks(page);
   await page.exposeFunction('__cpu', () => ({ main: clocks.main(), gpu: clocks.gpu() }));
 
   // A bench copy of the cases source and layers (same style), so the live demo data cannot touch it.

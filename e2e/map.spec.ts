@@ -29,7 +29,13 @@ type TestOverlay = { size: number; drawn: Array<{ id: string; lon: number; lat: 
 declare global {
   interface Window {
     /** Set by the map view under `?maptest`. */
-    __iocMap?: { map: MapLibreMap; layers: Record<string, TestLiveLayer>; LiveLayer: new (source: () => unknown, opts: { stateKeys: string[]; flushMs: number }) => TestLiveLayer; overlay: () => TestOverlay | null };
+    __iocMap?: {
+      map: MapLibreMap;
+      layers: Record<string, TestLiveLayer>;
+      LiveLayer: new (source: () => unknown, opts: { stateKeys: string[]; flushMs: number }) => TestLiveLayer;
+      overlay: () => TestOverlay | null;
+      placement: { kept: number; placed: number };
+    };
   }
 }
 
@@ -347,6 +353,74 @@ test('live: a state-only change is drawn from feature state with no updateData; 
   expect(r.b).toBeNull();
   // The state change rode along with the flush into the data too.
   expect(r.a).toMatchObject({ state: 'overdue', data: 'overdue' });
+});
+
+test('labels are placed in the frame that brings their tiles, kept while nothing they depend on changes, and placed again when the camera moves or a layer comes back', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openMap(page);
+  await only(page, ['cases']);
+  const r = await page.evaluate(async () => {
+    const { map, layers, placement } = window.__iocMap!;
+    const idle = () => new Promise<void>((res) => { map.once('idle', () => res()); map.triggerRepaint(); });
+    const labels = (l: string) => map.queryRenderedFeatures({ layers: [l] }).length;
+    const revs = () => Object.values(layers).map((l) => l.rev).join();
+    // A frame that changes nothing a label depends on keeps the last placement.
+    const p0 = { ...placement };
+    const clusters0 = labels('cases-cluster-count');
+    await idle();
+    const kept = { kept: placement.kept - p0.kept, placed: placement.placed - p0.placed, clusters: labels('cases-cluster-count'), clusters0 };
+    // New label tiles: placed in the frame that draws them, with no frame after it.
+    const font = map.getLayoutProperty('cases-cluster-count', 'text-font');
+    const c = map.getCenter();
+    const names = ['Trà My', 'Trà Liên', 'Trà Đốc'];
+    map.addSource('e2e-labels', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({ id: 'e2e-labels', type: 'symbol', source: 'e2e-labels', layout: { 'text-field': ['get', 'name'], 'text-font': font, 'text-size': 22, 'text-allow-overlap': true } });
+    await idle();
+    let loadRun: { frames: Array<{ labels: number; loaded: boolean }>; quiet: boolean } | null = null;
+    for (let attempt = 0; attempt < 4 && !loadRun?.quiet; attempt++) {
+      // (A live diff of the demo simulator landing meanwhile draws a frame of its own: try again.)
+      const rev0 = revs();
+      map.getSource<import('maplibre-gl').GeoJSONSource>('e2e-labels')!.setData({ type: 'FeatureCollection', features: [] });
+      await idle();
+      const frames: Array<{ labels: number; loaded: boolean }> = [];
+      const onRender = () => frames.push({ labels: labels('e2e-labels'), loaded: map.isSourceLoaded('e2e-labels') && map.areTilesLoaded() });
+      map.on('render', onRender);
+      map.getSource<import('maplibre-gl').GeoJSONSource>('e2e-labels')!.setData({
+        type: 'FeatureCollection',
+        features: names.map((name, i) => ({ type: 'Feature', properties: { name }, geometry: { type: 'Point', coordinates: [c.lng + (i - 1) * 0.05, c.lat] } })),
+      });
+      await new Promise<void>((res) => { const check = () => (map.isSourceLoaded('e2e-labels') && map.areTilesLoaded() ? res() : map.once('idle', check)); map.once('idle', check); });
+      map.off('render', onRender);
+      loadRun = { frames, quiet: revs() === rev0 };
+    }
+    // The camera moves: placed again, and the labels are still there.
+    const p1 = { ...placement };
+    map.jumpTo({ zoom: map.getZoom() + 0.5 });
+    await idle();
+    const moved = { placed: placement.placed - p1.placed, clusters: labels('cases-cluster-count'), mine: labels('e2e-labels') };
+    // A layer hidden and shown again: its labels come back.
+    map.setLayoutProperty('e2e-labels', 'visibility', 'none');
+    await idle();
+    const hidden = labels('e2e-labels');
+    map.setLayoutProperty('e2e-labels', 'visibility', 'visible');
+    await idle();
+    const shown = labels('e2e-labels');
+    map.removeLayer('e2e-labels');
+    map.removeSource('e2e-labels');
+    return { kept, loadRun, moved, hidden, shown };
+  });
+  expect(r.kept.clusters0, 'cluster counts drawn').toBeGreaterThan(0);
+  expect(r.kept).toMatchObject({ placed: 0, clusters: r.kept.clusters0 });
+  expect(r.kept.kept).toBeGreaterThan(0);
+  expect(r.loadRun?.quiet, 'a quiet attempt (no live diff meanwhile)').toBe(true);
+  const loaded = r.loadRun!.frames.filter((f) => f.loaded);
+  // One frame with the tiles loaded, and it already shows every label.
+  expect(loaded, JSON.stringify(r.loadRun!.frames)).toEqual([{ labels: 3, loaded: true }]);
+  expect(r.moved.placed).toBeGreaterThan(0);
+  expect(r.moved.clusters).toBeGreaterThan(0);
+  expect(r.moved.mine).toBe(3);
+  expect(r.hidden).toBe(0);
+  expect(r.shown).toBe(3);
 });
 
 test('selection is shared: a case found by id on display 1 is highlighted (and flown to) on display 3; keys zoom and pan', async ({ browser }) => {

@@ -15,6 +15,7 @@ import { indicatorUnit } from './indicators';
 import { LiveLayer, type LiveLayerOptions } from './live-layer';
 import { MapPanel, type ChoroplethLegend } from './MapPanel';
 import { maplibregl, enablePmtiles, type GeoJSONSource, type MapLibreMap } from './maplibre';
+import { placeLabelsOnlyOnChange, placementStats } from './placement';
 import { searchMap, type Place, type SearchHit } from './search';
 import type { PointsOverlay } from './points-overlay';
 import {
@@ -81,6 +82,8 @@ declare global {
       overlay: () => PointsOverlay | null;
       /** A copy of the cases layer on another source (benchmarks): the app's options and its own overlay above `pointsLayer`. */
       casesCopy: (sourceId: string, pointsLayer: string, consolidateMs: number) => { layer: LiveLayer; overlay: PointsOverlay };
+      /** Frames whose label placement was kept or redone (placement.ts). */
+      placement: typeof placementStats;
     };
   }
 }
@@ -164,6 +167,7 @@ export function MapView() {
       // the consolidation of live cases (bench:map, BENCH_MAP_FADE=300, session 4).
       fadeDuration: 0,
     });
+    placeLabelsOnlyOnChange(m);
     m.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
     m.on('load', () => {
@@ -236,6 +240,7 @@ export function MapView() {
           const layer = new LiveLayer(() => map.getSource<GeoJSONSource>(sourceId), liveLayerOptions('cases', () => overlay, () => themeRef.current, consolidateMs));
           return { layer, overlay };
         },
+        placement: placementStats,
       };
     return () => {
       alive = false;
