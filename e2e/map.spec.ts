@@ -189,8 +189,10 @@ test('live: an operator action reaches the map as a diff (feature state / coales
     const upd = src.updateData.bind(src);
     src.setData = (...a) => (calls.setData++, set(...a));
     src.updateData = (...a) => (calls.updateData++, upd(...a));
-    const fs = map.setFeatureState.bind(map);
-    map.setFeatureState = (t, st) => (t.source === 'cases' && calls.featureState++, fs(t, st));
+    // Feature state, counted where every path goes through (the live layer calls the style directly).
+    const style = (map as unknown as { style: { setFeatureState: (t: { source: string }, st: unknown) => void } }).style;
+    const fs = style.setFeatureState.bind(style);
+    style.setFeatureState = (t, st) => (t.source === 'cases' && calls.featureState++, fs(t, st));
   });
   const before = await page.evaluate(() => window.__iocMap!.layers.cases.rev);
   // An open case, closed by the operator (outbox → server → change log → pull → map:diff).

@@ -17,6 +17,24 @@ export function toGeoJson(f: MapFeature, keys?: readonly string[]): GeoJSON.Feat
 
 export type ApplyResult = 'applied' | 'stale' | 'gap';
 
+type MapOf = NonNullable<GeoJSONSource['map']>;
+type StyleWithState = { setFeatureState(target: { source: string; id: string }, state: Record<string, unknown>): void };
+
+/**
+ * Feature state for a live batch, without `Map.setFeatureState`'s `_update()`: that marks every
+ * source dirty, so the next frame recomputes the tiles of all twelve sources although feature state
+ * changes no tile. MapLibre applies feature state when it prepares each source's tiles for a frame;
+ * the batch asks for that one frame itself (`map.triggerRepaint()`, once). Measured A/B in one page,
+ * batches of 100 SLA changes alternating: MapLibre's JS per frame 2.9 → 2.2 ms p50, the batch's
+ * main-thread CPU 6.7 → 6.1 ms p50 (software GL). Falls back to the public call if the style is not
+ * reachable.
+ */
+function setState(map: MapOf, target: { source: string; id: string }, state: Record<string, unknown>): void {
+  const style = (map as unknown as { style?: Partial<StyleWithState> }).style;
+  if (typeof style?.setFeatureState === 'function') style.setFeatureState(target, state);
+  else map.setFeatureState(target, state);
+}
+
 /** What a LiveLayer in overlay mode hands to the overlay drawer (see `LiveLayerOptions.overlay`). */
 export type OverlayDraw = (features: MapFeature[]) => void;
 
@@ -145,10 +163,11 @@ export class LiveLayer {
     const map = src?.map;
     const ov = this.overlay;
     let overlayDirty = false;
+    let repaint = false; // feature state set: the batch asks for its frame itself (see setState)
     const hide = (id: string) => {
       if (!map || !this.drawn.has(id) || this.hidden.has(id)) return;
-      map.setFeatureState({ source: src!.id, id }, { hidden: true });
-      this.stateSet = true;
+      setState(map, { source: src!.id, id }, { hidden: true });
+      this.stateSet = repaint = true;
       this.hidden.add(id);
     };
     for (const id of diff.remove) {
@@ -182,8 +201,8 @@ export class LiveLayer {
       if (map && changed.every((k) => this.stateKeys.has(k) && k in f.props)) {
         const state: Record<string, unknown> = {};
         for (const k of changed) state[k] = f.props[k];
-        map.setFeatureState({ source: src!.id, id: f.id }, state);
-        this.stateSet = true;
+        setState(map, { source: src!.id, id: f.id }, state);
+        this.stateSet = repaint = true;
         this.stats.featureState++;
         this.stateDirty.add(f.id);
       } else this.dirty.add(f.id);
@@ -191,6 +210,7 @@ export class LiveLayer {
     for (const f of diff.add) upsert(f);
     for (const f of diff.update) upsert(f);
     this.rev = diff.rev;
+    if (map && repaint) map.triggerRepaint();
     if (ov) {
       if (overlayDirty && this.recent.size > ov.maxFeatures) void this.consolidate();
       else {
