@@ -19,6 +19,7 @@ const EXPECTED: Record<string, 'public' | Role[]> = {
   'POST /api/v1/admin/users': ['admin'],
   'POST /api/v1/admin/cameras': ['admin'],
   'POST /api/v1/media': ['operator', 'leader', 'admin'],
+  'GET /api/v1/media/:file': ['operator', 'leader', 'admin'],
   'GET /api/v1/admin/routing-rules': ['admin'],
   'PUT /api/v1/admin/routing-rules': ['admin'],
   // KPI ingestion and computation (issue 7)

@@ -145,7 +145,13 @@ describe('feedback workflow on the server', () => {
     const up = await upload();
     expect(up.status).toBe(200);
     expect(up.body.ref).toMatch(/^[0-9a-f]{64}\.jpg$/);
-    expect((await fetch(h.server.url + up.body.url)).status).toBe(200);
+    // Staff read it back; nobody else does while the answer is not published.
+    expect(up.body.url).toBe(`/api/v1/media/${up.body.ref}`);
+    const staff = await fetch(h.server.url + up.body.url, { headers: { authorization: `Bearer ${token}`, 'x-ioc-protocol': '1' } });
+    expect(staff.status).toBe(200);
+    expect(staff.headers.get('content-type')).toBe('image/jpeg');
+    expect((await fetch(h.server.url + up.body.url)).status).toBe(401);
+    expect((await fetch(`${h.server.url}/open311/v2/media/${up.body.ref}`)).status).toBe(404);
     expect(await push('case.resolve', { caseId: id, answer: 'Đã vá ổ gà, thảm lại mặt đường.', photos: [up.body.ref] })).toMatchObject({ status: 'applied' });
     expect(await caseRow(id)).toMatchObject({ status: 'resolved', answer: 'Đã vá ổ gà, thảm lại mặt đường.', answerPhotos: [up.body.ref], slaPhase: 'done', dueAt: null, overdue: false });
     // A category without a physical fix resolves with the answer alone.
@@ -191,8 +197,12 @@ describe('feedback workflow on the server', () => {
     const photo = (await upload(tinyJpeg(42))).body.ref;
     await push('case.resolve', { caseId: id, answer: 'Đã thay bóng đèn LED và sửa tủ điện; cụm đèn sáng lại.', photos: [photo] });
     expect(await getRequest(id)).toMatchObject({ status: 'closed', expected_datetime: null });
+    // The answer's photo is public only once the answer is published.
+    const publicPhoto = () => fetch(`${h.server.url}/open311/v2/media/${photo}`).then((r) => r.status);
+    expect(await publicPhoto()).toBe(404);
     clock += 3_600_000;
     expect(await push('case.publish', { caseId: id }, await h.login('leader'))).toMatchObject({ status: 'applied' });
+    expect(await publicPhoto()).toBe(200);
     const published = await getRequest(id);
     expect(published.status).toBe('closed');
     expect(published.status_notes).toContain('Đã thay bóng đèn LED');

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FastifyReply } from 'fastify';
 import { Open311Error } from './format';
 import type { UploadedFile } from './form';
 
@@ -60,6 +61,16 @@ export class MediaStore {
       return null;
     }
   }
+}
+
+/** A stored photo as the response: its type, no sniffing, no active content; `cache` says who may keep it. */
+export function sendMedia(reply: FastifyReply, file: { data: Buffer; type: string }, cache: 'public' | 'private') {
+  return reply
+    .type(file.type)
+    .header('cache-control', `${cache}, max-age=31536000, immutable`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'")
+    .send(file.data);
 }
 
 export const mediaPath = (m: StoredMedia) => `/open311/v2/media/${m.sha256}.${m.ext}`;

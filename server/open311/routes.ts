@@ -18,7 +18,7 @@ import { open311Status } from './catalog';
 import { type Fields, MAX_FILE_BYTES, MAX_FILES, parseMultipart, parseQuery, parseUrlEncoded, type UploadedFile } from './form';
 import { badRequest, type Format, formatOfUrl, notFound, Open311Error, send, sendError, splitFormat } from './format';
 import { communeAt } from './geo';
-import { checkImage, mediaPath, MediaStore } from './media';
+import { checkImage, mediaPath, MediaStore, sendMedia } from './media';
 import { KeyRateLimiter } from './rate-limit';
 import * as store from './store';
 
@@ -457,14 +457,12 @@ export function open311Plugin(deps: Open311Deps) {
       url: '/media/:file',
       access: 'public',
       async handler(req, reply) {
-        const file = await media.read((req.params as { file: string }).file);
+        // Citizens' photos and published answers' photos only (the same 404 as an unknown file:
+        // whether an unpublished answer has a photo is not told).
+        const name = (req.params as { file: string }).file;
+        const file = (await store.isPublicMedia(db, name)) ? await media.read(name) : null;
         if (!file) throw notFound('No such media file');
-        return reply
-          .type(file.type)
-          .header('cache-control', 'public, max-age=31536000, immutable')
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "default-src 'none'")
-          .send(file.data);
+        return sendMedia(reply, file, 'public');
       },
     },
   ];

@@ -250,6 +250,28 @@ export async function caseHistory(exec: Executor, caseId: string) {
   return exec.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.at), asc(caseEvents.id));
 }
 
+/**
+ * Whether a stored photo may be served to anyone: a citizen's request carries it (its media_url is
+ * public in GeoReport v2), or it is an "after" photo of an answer that has been published. An answer
+ * photo of a case still being handled is for staff only (`GET /api/v1/media/:file`).
+ */
+export async function isPublicMedia(exec: Executor, file: string): Promise<boolean> {
+  const m = /^([0-9a-f]{64})\.(jpg|png)$/.exec(file);
+  if (!m) return false;
+  const [req] = await exec
+    .select({ id: open311Requests.caseId })
+    .from(open311Requests)
+    .where(sql`${open311Requests.media} @> ${JSON.stringify([{ sha256: m[1], ext: m[2] }])}::jsonb`)
+    .limit(1);
+  if (req) return true;
+  const [answer] = await exec
+    .select({ id: feedbackCases.id })
+    .from(feedbackCases)
+    .where(and(sql`${feedbackCases.publishedAt} is not null`, sql`${feedbackCases.answerPhotos} @> ${JSON.stringify([file])}::jsonb`))
+    .limit(1);
+  return !!answer;
+}
+
 /** sha256 of the api_key that submitted the request; null for cases that did not come through Open311. */
 export async function submittingKey(exec: Executor, caseId: string): Promise<string | null> {
   const [row] = await exec.select({ k: open311Requests.apiKeyHash }).from(open311Requests).where(eq(open311Requests.caseId, caseId)).limit(1);

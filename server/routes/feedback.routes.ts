@@ -10,7 +10,7 @@ import { HttpError } from '../http/errors';
 import type { RouteDef } from '../http/route-table';
 import { MAX_FILE_BYTES } from '../open311/form';
 import { Open311Error } from '../open311/format';
-import { checkImage, mediaPath, type MediaStore } from '../open311/media';
+import { checkImage, sendMedia, type MediaStore } from '../open311/media';
 import { CASE_CATEGORIES } from '../seed/catalog';
 
 const ALL: readonly Role[] = ['operator', 'leader', 'admin'];
@@ -68,7 +68,20 @@ export function feedbackRoutes(deps: { db: Database; media: MediaStore }): Route
         const [m] = media.save([checked]);
         const ref = `${m.sha256}.${m.ext}`;
         await audit(db.orm, { userId: a.user.id, actor: a.user.username, ip: req.ip, action: 'media.upload', target: ref, args: { bytes: m.bytes }, result: 'ok' });
-        return { ref, url: mediaPath(m), bytes: m.bytes };
+        // The staff route: an answer's photo is public only once the answer is published.
+        return { ref, url: `/api/v1/media/${ref}`, bytes: m.bytes };
+      },
+    },
+    {
+      // Staff: any stored photo, an unpublished answer's too (the public route serves citizens' and
+      // published answers' photos only).
+      method: 'GET',
+      url: '/api/v1/media/:file',
+      access: ALL,
+      async handler(req, reply) {
+        const file = await media.read((req.params as { file: string }).file);
+        if (!file) throw new HttpError(404, 'not_found', 'No such media file');
+        return sendMedia(reply, file, 'private');
       },
     },
     {

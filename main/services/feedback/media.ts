@@ -69,9 +69,11 @@ export class FeedbackMedia {
     let data: Buffer | null = local && existsSync(local) ? readFileSync(local) : null;
     if (!data) {
       const auth = this.deps.serverAuth();
-      const url = m ? (auth ? `${auth.url}/open311/v2/media/${ref}` : null) : /^https?:\/\//.test(ref) ? ref : null;
+      // A media ref comes from the server's staff route (an unpublished answer's photo is not public).
+      const url = m ? (auth ? `${auth.url}/api/v1/media/${ref}` : null) : /^https?:\/\//.test(ref) ? ref : null;
       if (!url) throw new IocError('unavailable', 'The photo is not on this machine and the central server is not reachable');
-      const res = await (this.deps.fetch ?? fetch)(url, { signal: AbortSignal.timeout(10_000) }).catch((e: Error) => {
+      const headers: Record<string, string> = m && auth ? { authorization: `Bearer ${auth.token}`, 'x-ioc-protocol': '1' } : {};
+      const res = await (this.deps.fetch ?? fetch)(url, { headers, signal: AbortSignal.timeout(10_000) }).catch((e: Error) => {
         throw new IocError('unavailable', `Photo download failed: ${e.message}`);
       });
       if (!res.ok) throw new IocError(res.status === 404 ? 'not_found' : 'unavailable', `Photo download failed: HTTP ${res.status}`);
