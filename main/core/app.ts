@@ -105,7 +105,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const offStreams = streams?.onHealth((all) => bus.publish(streamsContract.onHealth, all));
   const map = new MapService({ db: () => central.cacheConnection(), bus, health: () => streams?.health() ?? [], log: opts.log });
   const offMapHealth = streams?.onHealth(() => map.onHealth());
-  const briefing = new BriefingService({ bus });
+  const briefing = new BriefingService({ bus, config, log: opts.log });
   const offMapData = bus.subscribe((channel, payload) => {
     if (channel === dataContract.onChanged.channel) map.onDataChanged((payload as { entities: string[] }).entities);
   });

@@ -1,8 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BRIEFING_SLIDES, briefingContract, type BriefingState } from '../../../shared/contracts/briefing.contract';
 import type { CallContext, Envelope } from '../../../shared/contracts/rpc';
 import { createDispatcher, type Dispatcher } from '../../core/dispatcher';
 import { EventBus } from '../../core/events';
+import { ConfigStore } from '../config/config.service';
 import { BriefingService } from './briefing.service';
 
 const N = BRIEFING_SLIDES.length;
@@ -102,6 +106,32 @@ describe('BriefingService', () => {
     expect(svc.getState().slide).toBe(1);
     vi.advanceTimersByTime(1_000);
     expect(svc.getState().slide).toBe(2);
+  });
+
+  it('keeps its slide across a restart (config.json), paused; a saved slide beyond the deck starts on the first', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ioc-briefing-'));
+    const quiet = () => {};
+    try {
+      const before = new BriefingService({ bus, intervalMs: 30_000, config: new ConfigStore(dir, quiet) });
+      before.go({ slide: N - 3, playing: true }, '1');
+      vi.advanceTimersByTime(30_000); // the timer's steps are kept too
+      expect(before.getState().slide).toBe(N - 2);
+      before.dispose();
+      // A restart: config.json is read again by a new store.
+      const after = new BriefingService({ bus, config: new ConfigStore(dir, quiet) });
+      expect(after.getState()).toMatchObject({ slide: N - 2, playing: false, revision: 0 });
+      after.dispose();
+      expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({ version: 1, language: 'vi', briefing: { slide: N - 2 } });
+      // A deck shorter than the saved slide (or a hand-edited file): the first slide, the rest of the config kept.
+      new ConfigStore(dir, quiet).update((c) => ({ ...c, language: 'en', briefing: { slide: 99 } }));
+      const edited = new ConfigStore(dir, quiet);
+      const shorter = new BriefingService({ bus, config: edited });
+      expect(shorter.getState().slide).toBe(0);
+      expect(edited.get()).toMatchObject({ language: 'en', briefing: { slide: 99 } });
+      shorter.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stops its timer when disposed', async () => {

@@ -1,17 +1,23 @@
 import { BRIEFING_AUTO_ADVANCE_MS, BRIEFING_SLIDES, briefingContract, type BriefingGoInput, type BriefingState } from '../../../shared/contracts/briefing.contract';
 import type { EventBus } from '../../core/events';
+import type { ConfigStore } from '../config/config.service';
+import type { Logger } from '../../core/dispatcher';
 
 export interface BriefingServiceDeps {
   bus: EventBus;
   now?: () => Date;
   /** Auto-advance period while playing (default BRIEFING_AUTO_ADVANCE_MS). */
   intervalMs?: number;
+  /** Where the slide is kept across restarts (config.json); none: it starts on the first slide. */
+  config?: Pick<ConfigStore, 'get' | 'update'>;
+  log?: Logger;
 }
 
 /**
  * The briefing deck's position, held in main so every window showing the briefing shows the same
  * slide. A step (`delta`) wraps round the deck. While playing, the service's own timer moves the deck
  * on; any manual change restarts the period, so a slide the leader just went to stays its full time.
+ * The slide is kept in config.json: after a restart (mid-meeting) the deck is where it was, paused.
  */
 export class BriefingService {
   private slide = 0;
@@ -28,6 +34,8 @@ export class BriefingService {
     this.now = deps.now ?? (() => new Date());
     this.intervalMs = deps.intervalMs ?? BRIEFING_AUTO_ADVANCE_MS;
     this.at = this.now().toISOString();
+    const saved = deps.config?.get().briefing?.slide;
+    if (saved !== undefined && saved < BRIEFING_SLIDES.length) this.slide = saved;
   }
 
   getState(): BriefingState {
@@ -50,12 +58,24 @@ export class BriefingService {
   }
 
   private changed(by: string | null): BriefingState {
+    this.save();
     this.revision += 1;
     this.by = by;
     this.at = this.now().toISOString();
     const s = this.getState();
     this.deps.bus.publish(briefingContract.onChanged, s);
     return s;
+  }
+
+  private save(): void {
+    const config = this.deps.config;
+    if (!config || config.get().briefing?.slide === this.slide) return;
+    try {
+      config.update((c) => ({ ...c, briefing: { slide: this.slide } }));
+    } catch (err) {
+      // A full disk must not stop the meeting: the deck goes on, only a restart would forget the slide.
+      this.deps.log?.('warn', 'briefing: the slide could not be saved', { error: (err as Error).message });
+    }
   }
 
   private restartTimer(): void {

@@ -14,6 +14,8 @@ export const AppConfig = z.object({
   mosaics: z.record(z.string(), MosaicState).default({}),
   /** The map: an optional online/PMTiles basemap under the district layers (default none: no network). */
   map: z.object({ basemap: MapBasemapConfig.default(NO_BASEMAP) }).default({ basemap: NO_BASEMAP }),
+  /** The briefing deck's slide, restored at start (paused). Any whole number: the service bounds it to the deck. */
+  briefing: z.object({ slide: z.number().int().nonnegative() }).optional(),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 
