@@ -222,6 +222,26 @@ describe('push', () => {
     expect(server.effects.get(m.mutationId)).toBe(1);
     await waitFor(online, 2000, 'online again');
   });
+
+  it('when the link is back (a pull gets through), the queue goes at once, not after the push backoff', async () => {
+    // Production-like backoff: after a failure the next push waits 2.5–5 s.
+    makeEngine({ backoffBaseMs: 5000, backoffMaxMs: 30_000 }).start();
+    await waitFor(online);
+    server.knobs.failPush = 503;
+    server.knobs.failPull = 503;
+    const m = engine!.enqueue('alert.acknowledge', { alertId: 'a1' }, 'op1');
+    await waitFor(() => repo.outboxBatch(1)[0]?.lastError?.includes('503'), 3000, 'push failed');
+    const retryIn = repo.outboxBatch(1)[0].nextAttemptAt! - Date.now();
+    expect(retryIn).toBeGreaterThan(2000);
+    // The server is back; the next pull proves it.
+    server.knobs.failPush = null;
+    server.knobs.failPull = null;
+    const t0 = Date.now();
+    engine!.requestPull(0);
+    await waitFor(() => repo.outboxCount() === 0, 1500, 'sent as soon as the link is back');
+    expect(Date.now() - t0).toBeLessThan(retryIn);
+    expect(server.effects.get(m.mutationId)).toBe(1);
+  });
 });
 
 describe('states', () => {

@@ -436,11 +436,25 @@ export class SyncEngine {
   }
 
   private note(result: SyncEngine['lastRequest'], error: string): void {
+    const wasFailing = this.lastRequest === 'unreachable' || this.lastRequest === 'http_error';
     this.lastRequest = result;
     this.lastError = error;
     // Only a request that got through proves the token works again.
     if (result === 'ok' || result === 'slow') this.authExpired = false;
     this.refreshState();
+    if (wasFailing && (result === 'ok' || result === 'slow')) this.linkBack();
+  }
+
+  /**
+   * A request got through after failures: the link is back. Queued actions waiting out the push's
+   * backoff (up to 30 s after a long outage) go now, so the room catches up as soon as it can.
+   */
+  private linkBack(): void {
+    if (this.pushTimer === null || this.authExpired) return;
+    this.clear(this.pushTimer);
+    this.pushTimer = null;
+    this.pushBackoff.reset();
+    this.kickPush();
   }
 
   // ---- push ---------------------------------------------------------------------------------
