@@ -27,7 +27,13 @@ export function checkImage(f: UploadedFile): StoredMedia & { data: Buffer } {
   return { sha256: createHash('sha256').update(f.data).digest('hex'), ext: declared, bytes: f.data.length, data: f.data };
 }
 
-const MEDIA_REF = /^[0-9a-f]{64}\.(jpg|png)$/;
+const MEDIA_REF = /^([0-9a-f]{64})\.(jpg|png)$/;
+
+/** A media reference `<sha256>.<jpg|png>` taken apart, or null for any other name. */
+export function parseMediaRef(ref: string): { sha256: string; ext: 'jpg' | 'png' } | null {
+  const m = MEDIA_REF.exec(ref);
+  return m ? { sha256: m[1], ext: m[2] as 'jpg' | 'png' } : null;
+}
 
 export class MediaStore {
   constructor(readonly dir: string) {}
@@ -48,15 +54,15 @@ export class MediaStore {
 
   /** True when `<sha256>.<jpg|png>` was stored. */
   exists(ref: string): boolean {
-    return MEDIA_REF.test(ref) && existsSync(join(this.dir, ref));
+    return parseMediaRef(ref) !== null && existsSync(join(this.dir, ref));
   }
 
   /** The file for `<sha256>.<jpg|png>`, or null. The name is validated: no path can escape the folder. */
   async read(file: string): Promise<{ data: Buffer; type: string } | null> {
-    const m = /^([0-9a-f]{64})\.(jpg|png)$/.exec(file);
+    const m = parseMediaRef(file);
     if (!m) return null;
     try {
-      return { data: await readFile(join(this.dir, file)), type: m[2] === 'jpg' ? 'image/jpeg' : 'image/png' };
+      return { data: await readFile(join(this.dir, file)), type: m.ext === 'jpg' ? 'image/jpeg' : 'image/png' };
     } catch {
       return null;
     }

@@ -9,7 +9,7 @@ import { rowsOf } from '../db/client';
 import { adminUnits, agencies, caseEvents, feedbackCases, open311ApiKeys, open311Jurisdictions, open311Requests, open311Services } from '../db/schema';
 import { withWriteTx, type WriteContext } from '../sync/writer';
 import { CLOSED_STATUSES, type ServiceAttribute, type ServiceSpec } from './catalog';
-import type { StoredMedia } from './media';
+import { parseMediaRef, type StoredMedia } from './media';
 
 export type Jurisdiction = typeof open311Jurisdictions.$inferSelect;
 export type ServiceRow = Omit<typeof open311Services.$inferSelect, 'attributes'> & { attributes: ServiceAttribute[] };
@@ -256,12 +256,12 @@ export async function caseHistory(exec: Executor, caseId: string) {
  * photo of a case still being handled is for staff only (`GET /api/v1/media/:file`).
  */
 export async function isPublicMedia(exec: Executor, file: string): Promise<boolean> {
-  const m = /^([0-9a-f]{64})\.(jpg|png)$/.exec(file);
+  const m = parseMediaRef(file);
   if (!m) return false;
   const [req] = await exec
     .select({ id: open311Requests.caseId })
     .from(open311Requests)
-    .where(sql`${open311Requests.media} @> ${JSON.stringify([{ sha256: m[1], ext: m[2] }])}::jsonb`)
+    .where(sql`${open311Requests.media} @> ${JSON.stringify([m])}::jsonb`)
     .limit(1);
   if (req) return true;
   const [answer] = await exec

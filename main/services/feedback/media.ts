@@ -17,12 +17,15 @@ export interface FeedbackMediaDeps {
   onUploaded?: () => void;
 }
 
+/** What the server's staff media routes (upload, read) need: the session token and the protocol. */
+const staffHeaders = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}`, 'x-ioc-protocol': '1' });
+
 /**
  * Answer photos on this machine. A photo is named by its content (`<sha256>.<jpg|png>`, the same
  * reference the server's POST /api/v1/media answers), so a command can name it before the upload:
  * attach stores it first (it survives offline and restarts), then uploads it; a photo not yet on
  * the server is marked `<ref>.pending` and retried every few seconds and whenever data arrives.
- * Photos of other cases (seeded, citizens') are fetched from the server's public media route once
+ * Photos of other cases (seeded, citizens') are fetched from the server's staff media route once
  * and kept here, so the lightbox works in standby too.
  */
 export class FeedbackMedia {
@@ -72,7 +75,7 @@ export class FeedbackMedia {
       // A media ref comes from the server's staff route (an unpublished answer's photo is not public).
       const url = m ? (auth ? `${auth.url}/api/v1/media/${ref}` : null) : /^https?:\/\//.test(ref) ? ref : null;
       if (!url) throw new IocError('unavailable', 'The photo is not on this machine and the central server is not reachable');
-      const headers: Record<string, string> = m && auth ? { authorization: `Bearer ${auth.token}`, 'x-ioc-protocol': '1' } : {};
+      const headers = m && auth ? staffHeaders(auth.token) : {};
       const res = await (this.deps.fetch ?? fetch)(url, { headers, signal: AbortSignal.timeout(10_000) }).catch((e: Error) => {
         throw new IocError('unavailable', `Photo download failed: ${e.message}`);
       });
@@ -132,7 +135,7 @@ export class FeedbackMedia {
     const data = readFileSync(join(this.deps.dir, ref));
     const res = await (this.deps.fetch ?? fetch)(`${auth.url}/api/v1/media`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${auth.token}`, 'content-type': ref.endsWith('.png') ? 'image/png' : 'image/jpeg', 'x-ioc-protocol': '1' },
+      headers: { ...staffHeaders(auth.token), 'content-type': ref.endsWith('.png') ? 'image/png' : 'image/jpeg' },
       body: data,
       signal: AbortSignal.timeout(30_000),
     });
