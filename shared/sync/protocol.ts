@@ -13,6 +13,9 @@ import { CommandName } from './commands';
  */
 export const PROTOCOL_VERSION = 1;
 export const PROTOCOL_HEADER = 'x-ioc-protocol';
+
+/** Headers of a signed-in request to the central server's staff API: the session token and the protocol. */
+export const staffHeaders = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) });
 export const MAX_PULL_LIMIT = 5000;
 export const MAX_PUSH_BATCH = 500;
 

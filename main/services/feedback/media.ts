@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IocError } from '../../../shared/contracts/rpc';
+import { staffHeaders } from '../../../shared/sync/protocol';
 import type { Logger } from '../../core/dispatcher';
 
 const REF = /^([0-9a-f]{64})\.(jpg|png)$/;
@@ -16,9 +17,6 @@ export interface FeedbackMediaDeps {
   /** Called after one or more photos reached the server. */
   onUploaded?: () => void;
 }
-
-/** What the server's staff media routes (upload, read) need: the session token and the protocol. */
-const staffHeaders = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}`, 'x-ioc-protocol': '1' });
 
 /**
  * Answer photos on this machine. A photo is named by its content (`<sha256>.<jpg|png>`, the same

@@ -1,6 +1,6 @@
 import { IocError } from '../../../shared/contracts/rpc';
 import type { RoutingRule } from '../../../shared/contracts/feedback.contract';
-import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../../shared/sync/protocol';
+import { staffHeaders } from '../../../shared/sync/protocol';
 
 /**
  * The central server's routing rules (category × commune → agency), read and replaced as a whole
@@ -29,7 +29,7 @@ export class RoutingRulesClient {
   private async request(method: 'GET' | 'PUT', body?: unknown): Promise<{ rules: RoutingRule[] }> {
     const auth = this.deps.serverAuth();
     if (!auth) throw new IocError('unavailable', 'Not connected to the central server (offline or not signed in): routing rules are edited online');
-    const headers: Record<string, string> = { authorization: `Bearer ${auth.token}`, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
+    const headers = staffHeaders(auth.token);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await (this.deps.fetch ?? fetch)(`${auth.url}/api/v1/admin/routing-rules`, {
       method,
