@@ -71,8 +71,18 @@ test('Vietnamese by default, English on request; the clock is Asia/Ho_Chi_Minh',
   await expect(page.getByTestId('connection')).toHaveText('Đã kết nối');
   const expected = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date());
   await expect(page.getByTestId('clock')).toContainText(expected.slice(0, 2));
+  // it ticks: the seconds move on (the clock writes its text itself, outside React renders)
+  const first = await page.locator('.clock-time').textContent();
+  expect(first).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+  await expect(page.locator('.clock-time')).not.toHaveText(first!, { timeout: 3000 });
+  await expect(page.locator('.clock-date')).toContainText('Thứ');
   await page.getByTestId('language-toggle').click();
   await expect(page.getByTestId('connection')).toHaveText('Connected');
+  // the clock's date follows the language, and it keeps ticking after the switch
+  const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', weekday: 'long' }).format(new Date());
+  await expect(page.locator('.clock-date')).toContainText(weekday);
+  const later = await page.locator('.clock-time').textContent();
+  await expect(page.locator('.clock-time')).not.toHaveText(later!, { timeout: 3000 });
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.reload();
   await expect(page.getByTestId('connection')).toHaveText('Connected');
