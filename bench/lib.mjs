@@ -15,7 +15,7 @@ export function percentile(values, p) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 export const round = (n, d = 1) => (n == null ? null : Math.round(n * 10 ** d) / 10 ** d);
-export const stats = (values) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), min: round(Math.min(...values)), max: round(Math.max(...values)), n: values.length });
+export const stats = (values) => ({ p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), min: round(Math.min(...values)), max: round(Math.max(...values)), mean: values.length ? round(values.reduce((a, x) => a + x, 0) / values.length) : null, n: values.length });
 
 export async function startHost({ displays = 2, extraArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioc-bench-'));
