@@ -282,3 +282,44 @@ test('cameras by commune: every enabled camera counted once, the offline ones un
   for (const r of rows.filter((x) => x.cameras > 0)) expect(r.cells[3]).toBe(`${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format((Math.max(0, r.cameras - r.offline) / r.cameras) * 100)} %`);
   expect(problems).toEqual([]);
 });
+
+test('auto-advance: the deck moves on by itself on every display at the period the console sets, and stays put when paused', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const a = await browser.newPage();
+  const b = await browser.newPage();
+  const c = await browser.newPage();
+  const problems = [...[a, b, c].map((p) => watch(p))];
+  await hostCall(host, 'briefing:go', { slide: 0, playing: false });
+  await openBriefing(a, '2');
+  await openBriefing(b, '3');
+  await c.goto(`${host.origin}/#token=${host.token}`);
+  const interval = c.getByTestId('briefing-remote-interval');
+  await expect(interval).toHaveValue('30'); // the default period
+  // The shortest period the contract allows (5 s) keeps the test short; the console lists it as the current one.
+  await hostCall(host, 'briefing:go', { intervalSeconds: 5, playing: true });
+  await expect(interval).toHaveValue('5');
+  await expect(interval.locator('option')).toHaveText(['5 giây', '15 giây', '30 giây', '60 giây', '120 giây']);
+  await expect(b.locator('.bf-timer')).toHaveText(/^Tự chuyển trang sau [0-5] giây$/, { timeout: 2000 });
+  // Nobody touches the deck: both displays reach slide 2, then 3, together (each step ~5 s).
+  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '1', { timeout: 7000 });
+  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '1', { timeout: 2000 });
+  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', '2', { timeout: 7000 });
+  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', '2', { timeout: 2000 });
+  await expect(c.getByTestId('briefing-remote-current')).toHaveText(`3/${N} · Phản ánh kiến nghị`, { timeout: 2000 });
+  // The operator picks 15 s in the console: the displays count down from 15, and the period is saved.
+  await interval.selectOption('15');
+  await expect(b.locator('.bf-timer')).toHaveText(/^Tự chuyển trang sau 1[0-5] giây$/, { timeout: 2000 });
+  expect((await hostCall<{ intervalMs: number }>(host, 'briefing:getState')).intervalMs).toBe(15_000);
+  // Paused: longer than a 5 s period passes (back to 5 s first) and the deck does not move.
+  await hostCall(host, 'briefing:go', { intervalSeconds: 5 });
+  await b.keyboard.press('p');
+  await expect(slideIndex(a)).toHaveAttribute('data-playing', 'false', { timeout: 2000 });
+  const at = await slideIndex(a).getAttribute('data-slide-index');
+  await a.waitForTimeout(6500);
+  await expect(slideIndex(a)).toHaveAttribute('data-slide-index', at!);
+  await expect(slideIndex(b)).toHaveAttribute('data-slide-index', at!);
+  await expect(a.locator('.bf-timer')).toHaveCount(0);
+  await hostCall(host, 'briefing:go', { intervalSeconds: 30 });
+  expect(problems.flat()).toEqual([]);
+  await Promise.all([a.close(), b.close(), c.close()]);
+});

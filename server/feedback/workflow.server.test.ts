@@ -184,6 +184,20 @@ describe('feedback workflow on the server', () => {
     const r = await getRequest(dup);
     expect(r).toMatchObject({ status: 'closed' });
     expect(r.status_notes).toContain(master);
+
+    // A master with duplicates of its own is merged into another case: its duplicates follow it, so
+    // every duplicate names the one case still being handled.
+    const other = await open311Post('water_supply', '20908', 'Cả thôn 2 và thôn 3 mất nước');
+    const otherBefore = await history(other);
+    expect(await push('case.merge', { caseId: master, into: other })).toMatchObject({ status: 'applied' });
+    expect(await caseRow(master)).toMatchObject({ status: 'duplicate', duplicateOf: other, duplicates: [] });
+    expect(await caseRow(dup)).toMatchObject({ status: 'duplicate', duplicateOf: other });
+    expect(await caseRow(other)).toMatchObject({ status: 'received', duplicates: [master, dup] });
+    expect((await history(dup)).at(-1)).toMatchObject({ action: 'repointed', data: { from: master, duplicateOf: other }, fromStatus: 'duplicate', toStatus: 'duplicate' });
+    const otherAfter = await history(other);
+    expect(otherAfter.slice(0, otherBefore.length).map((e) => e.id)).toEqual(otherBefore.map((e) => e.id));
+    expect(otherAfter.at(-1)).toMatchObject({ action: 'merged', data: { duplicateId: master, moved: [dup] } });
+    expect((await getRequest(dup)).status_notes).toContain(other);
   });
 
   it('Open311 shows each new state; the citizen re-opens inside the window, not after it', async () => {

@@ -122,7 +122,7 @@ export const CaseEvent = z.looseObject({
   caseId: z.string(),
   at: Iso,
   actor: z.string(),
-  /** The workflow action (triage, assign, resolve, …) or received / merged / escalated / routed. */
+  /** The workflow action (triage, assign, resolve, …) or received / merged / repointed / escalated / routed. */
   action: z.string(),
   text: z.string().nullable(),
   actorRole: z.string().nullable().optional(),

@@ -134,6 +134,44 @@ describe('BriefingService', () => {
     }
   });
 
+  it('the period can be set (5–600 whole seconds) while playing: the next step comes after the new period; it is kept across a restart', async () => {
+    await go({ playing: true });
+    vi.advanceTimersByTime(10_000);
+    expect((await go({ intervalSeconds: 15 })).intervalMs).toBe(15_000);
+    vi.advanceTimersByTime(14_999);
+    expect(svc.getState().slide).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(svc.getState().slide).toBe(1);
+    vi.advanceTimersByTime(15_000);
+    expect(svc.getState().slide).toBe(2);
+    events = [];
+    for (const bad of [{ intervalSeconds: 4 }, { intervalSeconds: 601 }, { intervalSeconds: 7.5 }, { intervalSeconds: '30' }]) {
+      const env = await call('briefing:go', bad);
+      expect(env.ok, JSON.stringify(bad)).toBe(false);
+    }
+    expect(svc.getState().intervalMs).toBe(15_000);
+    expect(events).toEqual([]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'ioc-briefing-'));
+    try {
+      const before = new BriefingService({ bus, config: new ConfigStore(dir, () => {}) });
+      expect(before.getState().intervalMs).toBe(30_000); // the default
+      before.go({ intervalSeconds: 60 }, null);
+      before.dispose();
+      expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).briefing).toEqual({ slide: 0, intervalSeconds: 60 });
+      const after = new BriefingService({ bus, config: new ConfigStore(dir, () => {}) });
+      expect(after.getState()).toMatchObject({ intervalMs: 60_000, playing: false });
+      after.go({ playing: true }, null);
+      vi.advanceTimersByTime(59_999);
+      expect(after.getState().slide).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(after.getState().slide).toBe(1);
+      after.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops its timer when disposed', async () => {
     await go({ playing: true });
     svc.dispose();

@@ -6,9 +6,9 @@ import type { Logger } from '../../core/dispatcher';
 export interface BriefingServiceDeps {
   bus: EventBus;
   now?: () => Date;
-  /** Auto-advance period while playing (default BRIEFING_AUTO_ADVANCE_MS). */
+  /** Auto-advance period while playing (default: config.json's briefing.intervalSeconds, else BRIEFING_AUTO_ADVANCE_MS). */
   intervalMs?: number;
-  /** Where the slide is kept across restarts (config.json); none: it starts on the first slide. */
+  /** Where the slide and the period are kept across restarts (config.json); none: it starts on the first slide. */
   config?: Pick<ConfigStore, 'get' | 'update'>;
   log?: Logger;
 }
@@ -27,15 +27,18 @@ export class BriefingService {
   private at: string;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly now: () => Date;
-  private readonly intervalMs: number;
+  private intervalMs: number;
+  /** The period a user chose (or config.json held): saved with the slide; undefined: the default. */
+  private intervalSeconds: number | undefined;
   private disposed = false;
 
   constructor(private readonly deps: BriefingServiceDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.intervalMs = deps.intervalMs ?? BRIEFING_AUTO_ADVANCE_MS;
+    const saved = deps.config?.get().briefing;
+    this.intervalSeconds = saved?.intervalSeconds;
+    this.intervalMs = deps.intervalMs ?? (this.intervalSeconds !== undefined ? this.intervalSeconds * 1000 : BRIEFING_AUTO_ADVANCE_MS);
     this.at = this.now().toISOString();
-    const saved = deps.config?.get().briefing?.slide;
-    if (saved !== undefined && saved < BRIEFING_SLIDES.length) this.slide = saved;
+    if (saved !== undefined && saved.slide < BRIEFING_SLIDES.length) this.slide = saved.slide;
   }
 
   getState(): BriefingState {
@@ -48,6 +51,10 @@ export class BriefingService {
     if (input.slide !== undefined) this.slide = input.slide;
     else if (input.delta !== undefined) this.slide = (((this.slide + input.delta) % n) + n) % n;
     if (input.playing !== undefined) this.playing = input.playing;
+    if (input.intervalSeconds !== undefined) {
+      this.intervalSeconds = input.intervalSeconds;
+      this.intervalMs = input.intervalSeconds * 1000;
+    }
     this.restartTimer();
     return this.changed(by);
   }
@@ -69,9 +76,11 @@ export class BriefingService {
 
   private save(): void {
     const config = this.deps.config;
-    if (!config || config.get().briefing?.slide === this.slide) return;
+    const saved = config?.get().briefing;
+    const intervalSeconds = this.intervalSeconds;
+    if (!config || (saved?.slide === this.slide && saved.intervalSeconds === intervalSeconds)) return;
     try {
-      config.update((c) => ({ ...c, briefing: { slide: this.slide } }));
+      config.update((c) => ({ ...c, briefing: { slide: this.slide, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}) } }));
     } catch (err) {
       // A full disk must not stop the meeting: the deck goes on, only a restart would forget the slide.
       this.deps.log?.('warn', 'briefing: the slide could not be saved', { error: (err as Error).message });

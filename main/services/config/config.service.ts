@@ -5,6 +5,7 @@ import { WallProfile } from '../../../shared/wall/profile';
 import { MosaicState } from '../../../shared/video/mosaic';
 import { MapBasemapConfig, NO_BASEMAP } from '../../../shared/map/basemap';
 import type { Logger } from '../../core/dispatcher';
+import { BRIEFING_INTERVAL_MAX_S, BRIEFING_INTERVAL_MIN_S } from '../../../shared/contracts/briefing.contract';
 
 export const AppConfig = z.object({
   version: z.literal(1),
@@ -15,7 +16,7 @@ export const AppConfig = z.object({
   /** The map: an optional online/PMTiles basemap under the district layers (default none: no network). */
   map: z.object({ basemap: MapBasemapConfig.default(NO_BASEMAP) }).default({ basemap: NO_BASEMAP }),
   /** The briefing deck's slide, restored at start (paused). Any whole number: the service bounds it to the deck. */
-  briefing: z.object({ slide: z.number().int().nonnegative() }).optional(),
+  briefing: z.object({ slide: z.number().int().nonnegative(), intervalSeconds: z.number().int().min(BRIEFING_INTERVAL_MIN_S).max(BRIEFING_INTERVAL_MAX_S).optional() }).optional(),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 

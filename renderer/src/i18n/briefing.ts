@@ -60,6 +60,8 @@ export const briefingVi = {
     title: 'Điều khiển giao ban',
     showing: 'Đang chiếu trên: {{displays}}',
     none: 'Chưa màn hình nào chiếu giao ban (chọn “Giao ban” cho một màn hình ở trên).',
+    interval: 'Tự chuyển trang mỗi',
+    seconds: '{{s}} giây',
   },
 };
 
@@ -124,5 +126,7 @@ export const briefingEn: typeof briefingVi = {
     title: 'Briefing remote',
     showing: 'Showing on: {{displays}}',
     none: 'No display shows the briefing (pick “Briefing” for a display above).',
+    interval: 'Advance every',
+    seconds: '{{s}} s',
   },
 };

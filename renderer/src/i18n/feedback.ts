@@ -30,7 +30,7 @@ export const feedbackActionsVi = {
   retry: 'Gửi lại',
   discard: 'Bỏ qua',
   mapPreview: 'Vị trí trên địa bàn huyện',
-  events: { received: 'Tiếp nhận', routed: 'Phân luồng tự động', merged: 'Gộp phản ánh trùng', escalated: 'Quá hạn — báo lãnh đạo' },
+  events: { received: 'Tiếp nhận', routed: 'Phân luồng tự động', merged: 'Gộp phản ánh trùng', repointed: 'Chuyển sang phản ánh gốc mới', escalated: 'Quá hạn — báo lãnh đạo' },
 };
 export type FeedbackActionsMessages = typeof feedbackActionsVi;
 
@@ -65,7 +65,7 @@ export const feedbackActionsEn: FeedbackActionsMessages = {
   retry: 'Send again',
   discard: 'Dismiss',
   mapPreview: 'Location in the district',
-  events: { received: 'Received', routed: 'Routed by rule', merged: 'Duplicate merged', escalated: 'Overdue — escalated' },
+  events: { received: 'Received', routed: 'Routed by rule', merged: 'Duplicate merged', repointed: 'Moved to the surviving case', escalated: 'Overdue — escalated' },
 };
 
 export const caseCommandsVi = {

@@ -1,11 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { BRIEFING_SLIDES, type WallState } from '../../../../shared/contracts';
+import { BRIEFING_INTERVALS_S } from '../../../../shared/contracts/briefing.contract';
 import { useBriefing } from './useBriefing';
 
 /**
  * Console panel: drive the briefing from the operator's desk. It moves the same deck position the
  * wall's briefing displays follow (held by main), so the operator and the leader's clicker agree.
  */
+/** The offered periods, and the current one if config.json holds another. */
+const intervalChoices = (current: number) => [...new Set<number>([...BRIEFING_INTERVALS_S, current])].sort((a, b) => a - b);
+
 export function BriefingRemote({ wall }: { wall: WallState }) {
   const { t } = useTranslation();
   const { state, go, error } = useBriefing();
@@ -37,6 +41,16 @@ export function BriefingRemote({ wall }: { wall: WallState }) {
               {state.playing ? t('briefing.pause') : t('briefing.play')}
             </button>
           </div>
+          <label className="bf-interval">
+            {t('briefing.remote.interval')}{' '}
+            <select data-testid="briefing-remote-interval" value={state.intervalMs / 1000} onChange={(e) => go({ intervalSeconds: Number(e.target.value) })}>
+              {intervalChoices(state.intervalMs / 1000).map((s) => (
+                <option key={s} value={s}>
+                  {t('briefing.remote.seconds', { s })}
+                </option>
+              ))}
+            </select>
+          </label>
         </>
       )}
       {error && <p className="error">{error}</p>}

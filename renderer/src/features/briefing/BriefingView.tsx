@@ -11,7 +11,8 @@ import './briefing.css';
 /**
  * The leaders' briefing (giao ban): one slide per screen, huge figures, the deck position shared by
  * every window through main. Keys: → / PageDown / Space next, ← / PageUp previous (presenter
- * clickers), Home first, 1–9 jump, P play/pause (main advances every 30 s while playing).
+ * clickers), Home first, 1–9 jump, P play/pause (while playing, main advances every 30 s, or the
+ * period the console's briefing remote sets).
  */
 export function BriefingView() {
   const { t } = useTranslation();
