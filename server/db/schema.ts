@@ -94,6 +94,8 @@ export const feedbackCases = pgTable('feedback_cases', {
   remainingMinutes: integer('remaining_minutes'),
   escalatedAt: ts('escalated_at'),
   escalatedDueAt: ts('escalated_due_at'),
+  escalateAt: ts('escalate_at'),
+  escalatedLevel: integer('escalated_level').notNull().default(0),
 });
 
 export const caseEvents = pgTable('case_events', {

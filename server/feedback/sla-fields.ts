@@ -14,6 +14,8 @@ export interface SlaFields {
   dueAt: string | null;
   /** dueAt − policy.dueSoonMs (T−24 h). */
   dueSoonAt: string | null;
+  /** Overdue by escalateAfterMinutes working minutes from here: the second escalation. Null when done or paused. */
+  escalateAt: string | null;
   dueSoon: boolean;
   overdue: boolean;
   paused: boolean;
@@ -28,7 +30,7 @@ export function slaFields(c: PaknCase, policy: SlaPolicy, nowMs: number): SlaFie
   const clock = slaClock(c, policy, nowMs);
   const done = isClosedState(c.state) || clock.phase === 'done';
   if (done) {
-    return { slaPhase: 'done', acceptDueAt: iso(clock.acceptDueAt), handleDueAt: iso(clock.handleDueAt), dueAt: null, dueSoonAt: null, dueSoon: false, overdue: false, paused: false, pauseReason: null, remainingMinutes: 0 };
+    return { slaPhase: 'done', acceptDueAt: iso(clock.acceptDueAt), handleDueAt: iso(clock.handleDueAt), dueAt: null, dueSoonAt: null, escalateAt: null, dueSoon: false, overdue: false, paused: false, pauseReason: null, remainingMinutes: 0 };
   }
   const paused = clock.paused;
   return {
@@ -37,6 +39,7 @@ export function slaFields(c: PaknCase, policy: SlaPolicy, nowMs: number): SlaFie
     handleDueAt: paused ? null : iso(clock.handleDueAt),
     dueAt: paused || clock.dueAt === null ? null : iso(clock.dueAt),
     dueSoonAt: paused || clock.dueAt === null ? null : iso(clock.dueAt - policy.dueSoonMs),
+    escalateAt: paused || clock.escalateAt === null ? null : iso(clock.escalateAt),
     dueSoon: !paused && clock.dueSoon,
     overdue: !paused && clock.overdue,
     paused,

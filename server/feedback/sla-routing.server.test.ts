@@ -142,6 +142,49 @@ describe('SLA and routing on the server', () => {
     expect(await h.server.db.orm.select().from(alerts).where(eq(alerts.id, `al-sla-${id}-${ms(handled.dueAt)}`))).toHaveLength(1);
   });
 
+  it('a case still overdue 8 working hours after its deadline is escalated a second time (critical), once; a server that was down escalates straight to level 2', async () => {
+    clock = vnTime('2026-12-14T08:00'); // Monday
+    const id = await post('road_damage', '20929', 'Sạt lở taluy dương, đất đá tràn xuống đường');
+    const due = ms((await row(id)).acceptDueAt)!; // Tuesday 08:30
+    expect(ms((await row(id)).escalateAt)).toBe(vnTime('2026-12-16T09:00')); // + 480 working minutes: Tue 08:30–17:00 (390, lunch excluded) + Wed 07:30–09:00 (90)
+    clock = due + 60_000;
+    const first = await h.server.slaJob.tick();
+    expect(first.escalated).toContain(id);
+    expect(first.escalatedLevel2).not.toContain(id);
+    expect(await row(id)).toMatchObject({ escalatedLevel: 1 });
+    // Tuesday evening and the night do not count: still level 1 on Wednesday at 08:00.
+    clock = vnTime('2026-12-16T08:00');
+    expect((await h.server.slaJob.tick()).escalated).not.toContain(id);
+    clock = vnTime('2026-12-16T09:01');
+    const second = await h.server.slaJob.tick();
+    expect(second.escalatedLevel2).toContain(id);
+    expect(await row(id)).toMatchObject({ escalatedLevel: 2, overdue: true });
+    for (let i = 0; i < 3; i++) {
+      clock += 4 * HOUR_MS;
+      expect((await h.server.slaJob.tick()).escalated).not.toContain(id);
+    }
+    const events = await h.server.db.orm.select().from(caseEvents).where(and(eq(caseEvents.caseId, id), eq(caseEvents.action, 'escalated')));
+    expect(events.map((e) => (e.data as { level: number }).level).sort()).toEqual([1, 2]);
+    expect(events.find((e) => (e.data as { level: number }).level === 2)!.text).toMatch(/^Quá hạn tiếp nhận hơn 8 giờ làm việc .*báo lãnh đạo lần 2/);
+    const [warning] = await h.server.db.orm.select().from(alerts).where(eq(alerts.id, `al-sla-${id}-${due}`));
+    const [critical] = await h.server.db.orm.select().from(alerts).where(eq(alerts.id, `al-sla-${id}-${due}-2`));
+    expect(warning.severity).toBe('warning');
+    expect(critical).toMatchObject({ severity: 'critical', kind: 'feedback_overdue', title: expect.stringContaining('hơn 8 giờ làm việc') });
+
+    // Nobody ran the job between the deadline and the level-2 instant: one escalation, at level 2.
+    clock = vnTime('2026-12-14T08:00');
+    const late = await post('road_damage', '20929', 'Cây đổ chắn ngang đường liên thôn');
+    const lateDue = ms((await row(late)).acceptDueAt)!;
+    clock = vnTime('2026-12-16T10:00');
+    const t = await h.server.slaJob.tick();
+    expect(t.escalatedLevel2).toContain(late);
+    const lateEvents = await h.server.db.orm.select().from(caseEvents).where(and(eq(caseEvents.caseId, late), eq(caseEvents.action, 'escalated')));
+    expect(lateEvents).toHaveLength(1);
+    expect(lateEvents[0].text).toMatch(/báo lãnh đạo lần 1, mức khẩn/);
+    expect(await h.server.db.orm.select().from(alerts).where(eq(alerts.id, `al-sla-${late}-${lateDue}`))).toHaveLength(0);
+    expect(await h.server.db.orm.select().from(alerts).where(eq(alerts.id, `al-sla-${late}-${lateDue}-2`))).toHaveLength(1);
+  });
+
   it('the escalation of an urgent case raises a critical alert; level changes recompute the deadline', async () => {
     clock = vnTime('2026-12-21T08:00');
     const id = await post('road_damage', '20908', 'Cầu tạm bị cuốn trôi');

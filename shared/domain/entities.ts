@@ -114,6 +114,10 @@ export const FeedbackCase = z.looseObject({
   remainingMinutes: z.number().int().nullable().optional(),
   escalatedAt: Iso.nullable().optional(),
   escalatedDueAt: Iso.nullable().optional(),
+  /** When the running clock is overdue by the escalation threshold (the second escalation). */
+  escalateAt: Iso.nullable().optional(),
+  /** The level escalated for escalatedDueAt: 1 overdue, 2 overdue past the threshold. */
+  escalatedLevel: z.number().int().min(0).max(2).optional(),
 });
 export type FeedbackCase = z.infer<typeof FeedbackCase>;
 

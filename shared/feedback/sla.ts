@@ -80,6 +80,8 @@ export interface SlaClock {
   overdue: boolean;
   /** 0 none, 1 overdue, 2 overdue by more than `escalateAfterMinutes` working minutes. */
   escalationLevel: 0 | 1 | 2;
+  /** When level 2 begins: `escalateAfterMinutes` working minutes after dueAt (null when done). */
+  escalateAt: number | null;
   /** Working minutes left on the running clock; negative when overdue; 0 when done. */
   remainingWorkingMinutes: number;
   paused: boolean;
@@ -148,6 +150,7 @@ export function slaClock(c: SlaCaseInput, policy: SlaPolicy, nowMs: number): Sla
     dueSoon,
     overdue,
     escalationLevel,
+    escalateAt: dueAt === null ? null : addWorkingTime(dueAt, policy.escalateAfterMinutes, cal, pauses, openEnd),
     remainingWorkingMinutes,
     paused,
     pauseReason: paused && openPause ? openPause.reason : null,
