@@ -1,5 +1,5 @@
 import { and, isNotNull, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
-import { slaClock, toVnIso } from '../../shared/feedback';
+import { toVnIso } from '../../shared/feedback';
 import { feedbackCases } from '../db/schema';
 import type { Logger } from '../log';
 import { withWriteTx, type WriteContext } from '../sync/writer';
@@ -81,7 +81,7 @@ export class SlaJob {
         const next: Record<string, unknown> = { ...row, ...sla };
         // The level already escalated for this deadline (rows from before levels were stored: 1).
         const done = row.escalatedDueAt === sla.dueAt && sla.dueAt !== null ? Math.max(1, Number(row.escalatedLevel ?? 0)) : 0;
-        const level = sla.overdue && sla.dueAt !== null ? slaClock(pakn, this.cfg.sla, nowMs).escalationLevel : 0;
+        const level = !sla.overdue || sla.dueAt === null ? 0 : sla.escalateAt !== null && Date.parse(sla.escalateAt) < nowMs ? 2 : 1;
         const escalate = level > done;
         if (escalate) {
           const what = sla.slaPhase === 'accept' ? 'tiếp nhận' : 'xử lý';

@@ -152,7 +152,10 @@ describe('SLA and routing on the server', () => {
     expect(first.escalated).toContain(id);
     expect(first.escalatedLevel2).not.toContain(id);
     expect(await row(id)).toMatchObject({ escalatedLevel: 1 });
-    // Tuesday evening and the night do not count: still level 1 on Wednesday at 08:00.
+    // Tuesday evening and the night do not count: nothing changes overnight, still level 1 on
+    // Wednesday at 08:00.
+    clock = vnTime('2026-12-15T20:00');
+    expect((await h.server.slaJob.tick()).updated).not.toContain(id);
     clock = vnTime('2026-12-16T08:00');
     expect((await h.server.slaJob.tick()).escalated).not.toContain(id);
     clock = vnTime('2026-12-16T09:01');

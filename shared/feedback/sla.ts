@@ -78,7 +78,7 @@ export interface SlaClock {
   dueAt: number | null;
   dueSoon: boolean;
   overdue: boolean;
-  /** 0 none, 1 overdue, 2 overdue by more than `escalateAfterMinutes` working minutes. */
+  /** 0 none, 1 overdue, 2 past `escalateAt` (overdue by `escalateAfterMinutes` working minutes). */
   escalationLevel: 0 | 1 | 2;
   /** When level 2 begins: `escalateAfterMinutes` working minutes after dueAt (null when done). */
   escalateAt: number | null;
@@ -132,14 +132,14 @@ export function slaClock(c: SlaCaseInput, policy: SlaPolicy, nowMs: number): Sla
   let dueSoon = false;
   let escalationLevel: 0 | 1 | 2 = 0;
   let remainingWorkingMinutes = 0;
+  // Level 2 begins escalateAfterMinutes working minutes after the deadline: one instant, stored by the
+  // server (escalate_at), so its SLA job and this level agree even across nights and lunch breaks.
+  const escalateAt = dueAt === null ? null : addWorkingTime(dueAt, policy.escalateAfterMinutes, cal, pauses, openEnd);
   if (dueAt !== null) {
     overdue = nowMs > dueAt;
     dueSoon = !overdue && dueAt - nowMs <= policy.dueSoonMs;
     remainingWorkingMinutes = workingMinutesBetween(nowMs, dueAt, cal, pauses, nowMs);
-    if (overdue) {
-      const overdueBy = workingMinutesBetween(dueAt, nowMs, cal, pauses, nowMs);
-      escalationLevel = overdueBy > policy.escalateAfterMinutes ? 2 : 1;
-    }
+    if (overdue) escalationLevel = escalateAt !== null && nowMs > escalateAt ? 2 : 1;
   }
 
   return {
@@ -150,7 +150,7 @@ export function slaClock(c: SlaCaseInput, policy: SlaPolicy, nowMs: number): Sla
     dueSoon,
     overdue,
     escalationLevel,
-    escalateAt: dueAt === null ? null : addWorkingTime(dueAt, policy.escalateAfterMinutes, cal, pauses, openEnd),
+    escalateAt,
     remainingWorkingMinutes,
     paused,
     pauseReason: paused && openPause ? openPause.reason : null,
