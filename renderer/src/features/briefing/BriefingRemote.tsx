@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { BRIEFING_SLIDES, type WallState } from '../../../../shared/contracts';
 import { BRIEFING_INTERVALS_S } from '../../../../shared/contracts/briefing.contract';
 import { useBriefing } from './useBriefing';
+import './briefing.css';
 
 /**
  * Console panel: drive the briefing from the operator's desk. It moves the same deck position the
