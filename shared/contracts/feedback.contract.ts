@@ -48,6 +48,8 @@ export const CaseSla = z.object({
   dueSoon: z.boolean(),
   overdue: z.boolean(),
   escalationLevel: z.number().int().min(0).max(2),
+  /** How many times the server escalated the running deadline to leadership: 1 when overdue, 2 when still overdue 8 working hours later. */
+  escalations: z.number().int().min(0).max(2).default(0),
   remainingWorkingMinutes: z.number(),
   /** The server stopped the clock (pause with a reason): neither due soon nor overdue; dueAt null. */
   paused: z.boolean().default(false),

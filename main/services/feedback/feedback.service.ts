@@ -681,17 +681,20 @@ export class FeedbackService {
       const pauseReason = paused && typeof d.pauseReason === 'string' ? d.pauseReason : null;
       const stored = typeof d.remainingMinutes === 'number' && Number.isFinite(d.remainingMinutes) ? d.remainingMinutes : 0;
       if (phase === 'done' || paused || !Number.isFinite(due)) {
-        return { dueAt: null, phase, dueSoon: false, overdue: false, escalationLevel: 0, remainingWorkingMinutes: phase === 'done' ? 0 : Math.round(stored), paused, pauseReason, source: 'server' };
+        return { dueAt: null, phase, dueSoon: false, overdue: false, escalationLevel: 0, escalations: 0, remainingWorkingMinutes: phase === 'done' ? 0 : Math.round(stored), paused, pauseReason, source: 'server' };
       }
       const remaining = this.sla.remainingMinutes(due, nowMs);
       const overdue = nowMs > due;
       const escalated = typeof d.escalatedAt === 'string' && d.escalatedDueAt === d.dueAt;
+      // Rows escalated before the server stored a level were escalated once.
+      const escalations = !escalated || !overdue ? 0 : d.escalatedLevel === 2 ? 2 : 1;
       return {
         dueAt: new Date(due).toISOString(),
         phase,
         dueSoon: !overdue && due - nowMs <= this.sla.policy.dueSoonMs,
         overdue,
         escalationLevel: overdue ? (escalated || -remaining > this.sla.policy.escalateAfterMinutes ? 2 : 1) : 0,
+        escalations,
         remainingWorkingMinutes: Math.round(remaining),
         paused: false,
         pauseReason: null,
@@ -705,6 +708,7 @@ export class FeedbackService {
       dueSoon: clock.dueSoon,
       overdue: clock.overdue,
       escalationLevel: clock.escalationLevel,
+      escalations: 0,
       remainingWorkingMinutes: Math.round(clock.remainingWorkingMinutes),
       paused: false,
       pauseReason: null,

@@ -150,6 +150,17 @@ describe('server SLA state on the desk', () => {
     now = NOW;
     put([fc('c-paused', { ...srv({ dueAt: iso(NOW - HOUR), overdue: true, remainingMinutes: -60 }) })]);
     expect(ids(q({ filters: { overdue: true } }))).toEqual(['c-escalated', 'c-legacy', 'c-paused']);
-    expect(svc.get('c-paused').row.sla).toMatchObject({ paused: false, overdue: true, escalationLevel: 1 });
+    expect(svc.get('c-paused').row.sla).toMatchObject({ paused: false, overdue: true, escalationLevel: 1, escalations: 0 });
+  });
+
+  it('shows how many times the server escalated the running deadline (the second: overdue 8 working hours more)', () => {
+    now = NOW;
+    expect(svc.get('c-escalated').row.sla).toMatchObject({ escalationLevel: 2, escalations: 1 });
+    const due1 = NOW - DAY_MS;
+    put([fc('c-escalated', { receivedAt: iso(NOW - DAY_MS), updatedAt: iso(NOW), ...srv({ dueAt: iso(due1), overdue: true, remainingMinutes: -500, escalatedAt: iso(NOW - HOUR), escalatedDueAt: iso(due1), escalatedLevel: 2 }) })]);
+    expect(svc.get('c-escalated').row.sla).toMatchObject({ escalationLevel: 2, escalations: 2 });
+    // A new deadline (accepted: the handling clock) was not escalated: the old escalations do not count.
+    put([fc('c-escalated', { receivedAt: iso(NOW - DAY_MS), updatedAt: iso(NOW), ...srv({ slaPhase: 'handle', dueAt: iso(NOW - HOUR), overdue: true, remainingMinutes: -60, escalatedAt: iso(NOW - HOUR), escalatedDueAt: iso(due1), escalatedLevel: 2 }) })]);
+    expect(svc.get('c-escalated').row.sla).toMatchObject({ overdue: true, escalationLevel: 1, escalations: 0 });
   });
 });

@@ -226,6 +226,7 @@ export const en: Messages = {
     minutes: '{{m}} min',
     category: { lighting: 'Street lighting', waste: 'Waste, sanitation', electricity: 'Electricity', forest: 'Forest, logging' },
     escalated: 'Escalated to leadership',
+    escalatedTwice: 'Escalated to leadership twice',
     dueHint: 'Time left in working hours (a day = 7.5 h)',
     keys: '↑/↓ select · Enter open · A assign · S status · R answer · N note · / search',
     detail: {

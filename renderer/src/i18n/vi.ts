@@ -238,6 +238,7 @@ export const vi = {
     minutes: '{{m}} phút',
     category: { lighting: 'Chiếu sáng công cộng', waste: 'Rác thải, vệ sinh môi trường', electricity: 'Điện', forest: 'Rừng, khai thác lâm sản' },
     escalated: 'Đã báo lãnh đạo',
+    escalatedTwice: 'Đã báo lãnh đạo lần 2',
     dueHint: 'Thời gian còn lại tính theo giờ làm việc (ngày = 7,5 giờ)',
     keys: '↑/↓ chọn · Enter mở · A giao · S trạng thái · R trả lời · N ghi chú · / tìm',
     detail: {

@@ -83,7 +83,11 @@ export function FeedbackDetail({ id, lookups, action, setAction, onClose }: Prop
         <dt>{t('feedback.detail.dueAt')}</dt>
         <dd className={`sla-text-${state}`} data-testid="detail-sla" data-sla={state}>
           {sla.paused ? formatRemaining(sla, t) : sla.dueAt ? `${formatShort(sla.dueAt, i18n.language)} · ${formatRemaining(sla, t)}` : '—'}
-          {sla.escalationLevel === 2 && <span className="pill pill-closed fq-esc">{t('feedback.escalated')}</span>}
+          {sla.escalationLevel === 2 && (
+            <span className="pill pill-closed fq-esc" data-testid="detail-escalated" data-escalations={sla.escalations}>
+              {sla.escalations === 2 ? t('feedback.escalatedTwice') : t('feedback.escalated')}
+            </span>
+          )}
         </dd>
         <dt>{t('feedback.detail.receivedAt')}</dt>
         <dd>{formatShort(c.receivedAt, i18n.language)}</dd>
