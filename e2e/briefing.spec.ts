@@ -160,6 +160,16 @@ test('every slide: Vietnamese, real figures, nothing outside the 1920×1080 scre
       return out;
     });
     expect(overflow, id).toEqual([]);
+    if (id === 'feedback') {
+      // The longest-overdue case reads as late as the desk and the wall say (working days of 7.5 h,
+      // not calendar days): the same case, the same number on every screen.
+      const first = slide.locator('[data-testid="worklist-feedback_overdue"] li').first();
+      const caseId = (await first.getAttribute('data-id'))!;
+      const detail = await hostCall<{ row: { sla: { overdue: boolean; remainingWorkingMinutes: number } } }>(host, 'feedback:get', { id: caseId });
+      expect(detail.row.sla.overdue, caseId).toBe(true);
+      const days = Math.floor(Math.abs(detail.row.sla.remainingWorkingMinutes) / 450);
+      await expect(first.locator('.kpi-item-due')).toContainText(days > 0 ? `Quá hạn ${days} ngày` : 'Quá hạn');
+    }
     await page.screenshot({ path: `${SHOTS}/briefing-${i + 1}-${id}.png` });
   }
   expect(problems).toEqual([]);

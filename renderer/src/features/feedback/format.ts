@@ -14,14 +14,23 @@ export function slaState(sla: CaseSla): SlaState {
 
 const WORKDAY_MIN = 450; // VN_GOV_CALENDAR: 07:30–11:30 + 13:30–17:00
 
-/** "còn 3 giờ 20 phút" / "trễ 2 ngày 1 giờ": working time as the SLA counts it (days of 7.5 h). */
-export function formatRemaining(sla: CaseSla, t: TFunction): string {
-  if (sla.phase === 'done') return '';
-  const min = Math.abs(Math.round(sla.remainingWorkingMinutes));
+/**
+ * "2 ngày 1 giờ": working minutes as the SLA counts them (days of 7.5 working hours). Every place that
+ * says how late a feedback case is uses it (desk, wall, briefing, worklists), so a case reads the same
+ * on every screen.
+ */
+export function formatWorkingMinutes(minutes: number, t: TFunction): string {
+  const min = Math.abs(Math.round(minutes));
   const d = Math.floor(min / WORKDAY_MIN);
   const h = Math.floor((min % WORKDAY_MIN) / 60);
   const m = min % 60;
-  const time = d > 0 ? t('feedback.days', { d, h }) : h > 0 ? t('feedback.hours', { h, m }) : t('feedback.minutes', { m });
+  return d > 0 ? t('feedback.days', { d, h }) : h > 0 ? t('feedback.hours', { h, m }) : t('feedback.minutes', { m });
+}
+
+/** "còn 3 giờ 20 phút" / "trễ 2 ngày 1 giờ": working time as the SLA counts it (days of 7.5 h). */
+export function formatRemaining(sla: CaseSla, t: TFunction): string {
+  if (sla.phase === 'done') return '';
+  const time = formatWorkingMinutes(sla.remainingWorkingMinutes, t);
   if (sla.paused) return t('feedback.slaPaused', { time });
   return sla.overdue ? t('feedback.late', { time }) : t('feedback.remaining', { time });
 }

@@ -4,7 +4,8 @@ import type { Worklist, WorklistKind } from '../../../../shared/contracts';
 import { ANTIGEN_NAMES, type Antigen } from '../../../../shared/kpi/catalogue';
 import { api } from '../../api';
 import { useNow } from '../../shell/hooks';
-import { categoryLabel } from '../feedback/format';
+import { VN_GOV_CALENDAR, workingMinutesBetween } from '../../../../shared/feedback/calendar';
+import { categoryLabel, formatWorkingMinutes } from '../feedback/format';
 import { formatAsOf, formatDuration } from './format';
 import { useKpi } from './useKpi';
 import { locale } from '../../i18n';
@@ -74,7 +75,10 @@ export function WorklistPanel({ kind, unitId, limit = 20 }: { kind: WorklistKind
                   : kind === 'cyber_negative'
                     ? t('kpi.worklists.ago', { time: formatDuration(t0 - due, lang) })
                     : it.overdue
-                      ? t('kpi.worklists.overdueBy', { time: formatDuration(t0 - due, lang) })
+                      ? t('kpi.worklists.overdueBy', {
+                          // A feedback case is late in working time, as the desk and the wall count it.
+                          time: kind === 'feedback_overdue' ? formatWorkingMinutes(workingMinutesBetween(due, t0, VN_GOV_CALENDAR), t) : formatDuration(t0 - due, lang),
+                        })
                       : t('kpi.worklists.inTime', { time: formatDuration(due - t0, lang) })}
                 <span className="kpi-item-at">{formatAsOf(it.dueAt, lang)}</span>
               </span>
