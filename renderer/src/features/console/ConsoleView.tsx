@@ -46,46 +46,47 @@ export function ConsoleView({ wall, health, sync }: { wall: WallState; health: S
           {t('console.error', { message: error })}
         </p>
       )}
-      <h2>{t('console.displays')}</h2>
-      <div className="display-grid">
-        {wall.resolved.map((r) => {
-          const d = wall.displays.find((x) => x.id === r.displayId);
-          return (
-            <article key={r.displayId} className="card display-card" data-testid={`display-card-${r.displayId}`}>
-              <header>
-                <h3>
-                  {r.label} {r.primary && <span className="tag">{t('console.primary')}</span>}
-                </h3>
-                {d && (
-                  <span className="muted">
-                    {d.bounds.width}×{d.bounds.height} @ {d.bounds.x},{d.bounds.y}
-                  </span>
-                )}
-              </header>
-              <p>
-                {t('console.showing')}: <strong data-testid={`display-view-${r.displayId}`}>{t(`views.${r.view}`)}</strong>
-              </p>
-              <p className="muted">{t('console.clients', { count: r.clients })}</p>
-              <div className="view-buttons" role="group" aria-label={t('console.assign')}>
-                {VIEW_IDS.map((v) => (
-                  <button
-                    key={v}
-                    aria-pressed={r.view === v}
-                    disabled={busy !== null}
-                    onClick={() => assign(r.displayId, v)}
-                    data-testid={`assign-${r.displayId}-${v}`}
-                  >
-                    {t(`views.${v}`)}
-                  </button>
-                ))}
-              </div>
-            </article>
-          );
-        })}
-      </div>
-
       <div className="console-columns">
-        <AlertsPanel />
+        <div>
+          <h2>{t('console.displays')}</h2>
+          <div className="display-grid">
+            {wall.resolved.map((r) => {
+              const d = wall.displays.find((x) => x.id === r.displayId);
+              return (
+                <article key={r.displayId} className="card display-card" data-testid={`display-card-${r.displayId}`}>
+                  <header>
+                    <h3>
+                      {r.label} {r.primary && <span className="tag">{t('console.primary')}</span>}
+                    </h3>
+                    {d && (
+                      <span className="muted">
+                        {d.bounds.width}×{d.bounds.height} @ {d.bounds.x},{d.bounds.y}
+                      </span>
+                    )}
+                  </header>
+                  <p>
+                    {t('console.showing')}: <strong data-testid={`display-view-${r.displayId}`}>{t(`views.${r.view}`)}</strong>
+                  </p>
+                  <p className="muted">{t('console.clients', { count: r.clients })}</p>
+                  <div className="view-buttons" role="group" aria-label={t('console.assign')}>
+                    {VIEW_IDS.map((v) => (
+                      <button
+                        key={v}
+                        aria-pressed={r.view === v}
+                        disabled={busy !== null}
+                        onClick={() => assign(r.displayId, v)}
+                        data-testid={`assign-${r.displayId}-${v}`}
+                      >
+                        {t(`views.${v}`)}
+                      </button>
+                    ))}
+                  </div>
+                </article>
+              );
+            })}
+          </div>
+          <AlertsPanel />
+        </div>
         <div>
           <PushToWall wall={wall} />
           <PushKpiBoard wall={wall} />
