@@ -83,7 +83,7 @@ export class BriefingService {
       config.update((c) => ({ ...c, briefing: { slide: this.slide, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}) } }));
     } catch (err) {
       // A full disk must not stop the meeting: the deck goes on, only a restart would forget the slide.
-      this.deps.log?.('warn', 'briefing: the slide could not be saved', { error: (err as Error).message });
+      this.deps.log?.('warn', 'briefing: the slide and period could not be saved', { error: (err as Error).message });
     }
   }
 

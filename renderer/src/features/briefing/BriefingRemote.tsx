@@ -4,13 +4,14 @@ import { BRIEFING_INTERVALS_S } from '../../../../shared/contracts/briefing.cont
 import { useBriefing } from './useBriefing';
 import './briefing.css';
 
-/**
- * Console panel: drive the briefing from the operator's desk. It moves the same deck position the
- * wall's briefing displays follow (held by main), so the operator and the leader's clicker agree.
- */
 /** The offered periods, and the current one if config.json holds another. */
 const intervalChoices = (current: number) => [...new Set<number>([...BRIEFING_INTERVALS_S, current])].sort((a, b) => a - b);
 
+/**
+ * Console panel: drive the briefing from the operator's desk. It moves the same deck position the
+ * wall's briefing displays follow (held by main), so the operator and the leader's clicker agree,
+ * and sets how long each slide stays while the deck plays.
+ */
 export function BriefingRemote({ wall }: { wall: WallState }) {
   const { t } = useTranslation();
   const { state, go, error } = useBriefing();
