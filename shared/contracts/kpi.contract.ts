@@ -162,6 +162,8 @@ export const WorklistItem = z.object({
   agencyName: z.string().nullable(),
   dueAt: z.string().nullable(),
   overdue: z.boolean(),
+  /** Overdue feedback: working minutes past due, as the desk's SLA counts them (its calendar). */
+  lateWorkingMinutes: z.number().nullable().optional(),
 });
 export type WorklistItem = z.infer<typeof WorklistItem>;
 

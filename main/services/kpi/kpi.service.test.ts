@@ -22,6 +22,7 @@ let db: CacheDb;
 let repo: CacheRepo;
 let svc: KpiService;
 let seq = 0;
+let feedback: FeedbackService;
 
 function put(entity: Change['entity'], rows: Array<Record<string, unknown> & { id: string }>) {
   const changes: Change[] = rows.map((data) => ({ seq: ++seq, entity, id: data.id, op: 'upsert', data }));
@@ -47,7 +48,7 @@ beforeEach(() => {
   db = openCacheDb(join(dir, 'cache.sqlite'));
   repo = new CacheRepo(db);
   seq = 0;
-  const feedback = new FeedbackService({ db: () => db.sqlite, enqueue: () => 'x', now: () => NOW });
+  feedback = new FeedbackService({ db: () => db.sqlite, enqueue: () => 'x', now: () => NOW });
   svc = new KpiService({ db: () => db.sqlite, cacheAsOf: () => repo.meta().asOf, feedbackQuery: (i) => feedback.query(FeedbackQueryInput.parse(i)), exportDir: () => join(dir, 'Downloads'), now: () => NOW });
 });
 afterEach(() => {
@@ -256,6 +257,10 @@ describe('KPI boards over the cache', () => {
     const tile = svc.board('feedback', q(KpiBoardInput, { board: 'feedback' }).scope).tiles.find((t) => t.indicator === 'pakn.overdue')!;
     expect(tile).toMatchObject({ value: 1, source: 'live', state: 'amber' });
     expect(svc.worklist(q(WorklistInput, { kind: 'feedback_overdue' })).items.map((i) => i.id)).toEqual(['fc-1']);
+    // How late, in the working minutes the desk shows for the same case.
+    const [item] = svc.worklist(q(WorklistInput, { kind: 'feedback_overdue' })).items;
+    expect(item.lateWorkingMinutes).toBeGreaterThan(0);
+    expect(item.lateWorkingMinutes).toBe(-feedback.get('fc-1').row.sla.remainingWorkingMinutes);
     expect(svc.worklist(q(WorklistInput, { kind: 'feedback_overdue', unitId: 'vn-2025:20900' })).total).toBe(0);
   });
 

@@ -466,6 +466,7 @@ export class KpiService {
         agencyName: row.case.agencyId ? (agencies.get(row.case.agencyId) ?? row.case.agencyId) : null,
         dueAt: row.sla.dueAt,
         overdue: row.sla.overdue,
+        lateWorkingMinutes: row.sla.overdue ? -row.sla.remainingWorkingMinutes : null,
       }));
     } else if (input.kind === 'cyber_negative') {
       const leaves = leavesOf(unitId);

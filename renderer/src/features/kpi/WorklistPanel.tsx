@@ -4,7 +4,6 @@ import type { Worklist, WorklistKind } from '../../../../shared/contracts';
 import { ANTIGEN_NAMES, type Antigen } from '../../../../shared/kpi/catalogue';
 import { api } from '../../api';
 import { useNow } from '../../shell/hooks';
-import { VN_GOV_CALENDAR, workingMinutesBetween } from '../../../../shared/feedback/calendar';
 import { categoryLabel, formatWorkingMinutes } from '../feedback/format';
 import { formatAsOf, formatDuration } from './format';
 import { useKpi } from './useKpi';
@@ -77,7 +76,7 @@ export function WorklistPanel({ kind, unitId, limit = 20 }: { kind: WorklistKind
                     : it.overdue
                       ? t('kpi.worklists.overdueBy', {
                           // A feedback case is late in working time, as the desk and the wall count it.
-                          time: kind === 'feedback_overdue' ? formatWorkingMinutes(workingMinutesBetween(due, t0, VN_GOV_CALENDAR), t) : formatDuration(t0 - due, lang),
+                          time: it.lateWorkingMinutes != null ? formatWorkingMinutes(it.lateWorkingMinutes, t) : formatDuration(t0 - due, lang),
                         })
                       : t('kpi.worklists.inTime', { time: formatDuration(due - t0, lang) })}
                 <span className="kpi-item-at">{formatAsOf(it.dueAt, lang)}</span>
